@@ -1,0 +1,59 @@
+"""JSON errors for the whole API: DRF's exceptions, unknown paths and server faults."""
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+def api_exception_handler(exc, context) -> Response | None:
+    """DRF's handler, with a machine-readable ``code`` beside every ``detail``."""
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(response.data, dict):
+        return response
+    detail = response.data.get("detail")
+    if detail is not None and "code" not in response.data:
+        response.data["code"] = getattr(detail, "code", None) or exc.default_code
+    # SimpleJWT lists every token class it tried; the detail and code say enough.
+    response.data.pop("messages", None)
+    return response
+
+
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """The last route under /api/, so unknown paths are JSON even in debug."""
+    return _json_error("Not found.", "not_found", status.HTTP_404_NOT_FOUND)
+
+
+class ApiFaultMiddleware:
+    """Turns an unhandled exception under /api/ into a JSON 500, or 503 when the database is down."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger.error("database unavailable: %s %s: %s", request.method, request.path,
+                         type(exception).__name__)
+            return _json_error(
+                "The service is temporarily unavailable.",
+                "service_unavailable",
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        logger.error("unhandled error: %s %s", request.method, request.path, exc_info=exception)
+        return _json_error("Server error.", "server_error", status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _json_error(detail: str, code: str, status_code: int) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status_code)

@@ -1,0 +1,22 @@
+"""Django's changepassword, which also ends the user's login sessions."""
+
+import getpass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.management.commands import changepassword
+
+from accounts import services
+from accounts.models import RevokeReason
+
+
+class Command(changepassword.Command):
+    def handle(self, *args, **options):
+        message = super().handle(*args, **options)
+        username = options["username"] or getpass.getuser()
+        user = get_user_model()._default_manager.db_manager(options["database"]).get(
+            username=username
+        )
+        revoked = services.sessions_revoke(
+            sessions=user.login_sessions.all(), reason=RevokeReason.PASSWORD_CHANGED
+        )
+        return f"{message}\nRevoked {revoked} login session(s)."

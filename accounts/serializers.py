@@ -1,0 +1,160 @@
+"""Request and response shapes of the auth API; the docs are generated from them."""
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core import exceptions as django_exceptions
+from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainSerializer
+
+from accounts.models import LoginSession, User
+
+PASSWORD_MAX_LENGTH = 1024
+
+
+# --- Fields ---------------------------------------------------------------------------
+
+class StrictStringMixin:
+    """Only a JSON string is a string: DRF would otherwise turn 42 into "42"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StringField(StrictStringMixin, serializers.CharField):
+    pass
+
+
+class EmailAddressField(StrictStringMixin, serializers.EmailField):
+    pass
+
+
+class PasswordField(StringField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", PASSWORD_MAX_LENGTH)
+        kwargs.setdefault("style", {"input_type": "password"})
+        super().__init__(write_only=True, trim_whitespace=False, **kwargs)
+
+
+def _validate_new_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user=user)
+    except django_exceptions.ValidationError as exc:
+        raise serializers.ValidationError(list(exc.messages)) from None
+
+
+# --- Requests -------------------------------------------------------------------------
+
+class SignupSerializer(serializers.Serializer):
+    username = StringField(max_length=150, validators=[UnicodeUsernameValidator()])
+    email = EmailAddressField(max_length=254)
+    password = PasswordField()
+
+    def validate_username(self, value: str) -> str:
+        value = User.normalize_username(value)
+        if User.objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError("A user with that username already exists.")
+        return value
+
+    def validate_email(self, value: str) -> str:
+        value = User.objects.normalize_email(value)
+        if User.objects.filter(email__iexact=value).exists():
+            raise serializers.ValidationError("A user with that email already exists.")
+        return value
+
+    def validate(self, attrs):
+        candidate = User(username=attrs["username"], email=attrs["email"])
+        try:
+            _validate_new_password(attrs["password"], candidate)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"password": exc.detail}) from None
+        return attrs
+
+
+class LoginSerializer(TokenObtainSerializer):
+    """SimpleJWT's credential check, with string-only fields; ``username`` may be an email."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"] = StringField(
+            write_only=True, max_length=254, help_text="Username or email address"
+        )
+        self.fields["password"] = PasswordField()
+
+
+class RefreshRequestSerializer(serializers.Serializer):
+    refresh = StringField(
+        required=False,
+        write_only=True,
+        help_text="A refresh token, for clients without cookies; ignored when the "
+        "refresh_token cookie is present.",
+    )
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = PasswordField()
+    new_password = PasswordField()
+
+    def validate_old_password(self, value: str) -> str:
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError("The old password is not correct.")
+        return value
+
+    def validate_new_password(self, value: str) -> str:
+        _validate_new_password(value, self.context["request"].user)
+        return value
+
+
+# --- Responses ------------------------------------------------------------------------
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "email_verified", "date_joined"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LoginSession
+        fields = [
+            "id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address", "current",
+        ]
+
+    def get_current(self, session: LoginSession) -> bool:
+        return session.pk == self.context.get("current_session_id")
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ErrorSerializer(DetailSerializer):
+    code = serializers.CharField()
+
+
+class TokenExpirySerializer(DetailSerializer):
+    access_expires_at = serializers.DateTimeField()
+    refresh_expires_at = serializers.DateTimeField()
+    access = serializers.CharField(
+        required=False, help_text="Only with AUTH_RETURN_TOKENS_IN_BODY=1"
+    )
+    refresh = serializers.CharField(
+        required=False, help_text="Only with AUTH_RETURN_TOKENS_IN_BODY=1"
+    )
+
+
+class LoginResponseSerializer(TokenExpirySerializer):
+    user = UserSerializer()
+
+
+class CsrfSerializer(serializers.Serializer):
+    csrfToken = serializers.CharField()

@@ -1,0 +1,57 @@
+import itertools
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import User
+
+PASSWORD = "correct-horse-battery-staple"
+_serial = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, *, email=None, password=PASSWORD, **extra) -> User:
+        username = username or f"user{next(_serial)}"
+        return User.objects.create_user(
+            username=username, email=email or f"{username}@example.com", password=password, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def user(make_user) -> User:
+    return make_user("alice", email="alice@example.com")
+
+
+@pytest.fixture
+def api() -> APIClient:
+    """A browser-like client: it keeps cookies and Django's CSRF checks apply to it."""
+    return APIClient(enforce_csrf_checks=True)
+
+
+def login(client: APIClient, username: str = "alice", password: str = PASSWORD, **headers):
+    """Log in and send the fresh CSRF token on later requests, as a front end does."""
+    response = client.post(
+        "/api/auth/login/", {"username": username, "password": password}, format="json", **headers
+    )
+    if response.status_code == 200:
+        client.credentials(HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
+    return response
+
+
+@pytest.fixture
+def logged_in(api, user) -> APIClient:
+    response = login(api)
+    assert response.status_code == 200, response.content
+    return api

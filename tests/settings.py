@@ -1,0 +1,13 @@
+"""The production settings, with what tests need: a key, and a fast password hash."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-with-enough-length-to-sign-hs256")
+
+from config.settings import *  # noqa: E402,F403
+
+# The production hasher costs ~100 ms a password; tests hash hundreds.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The manifest storage needs collectstatic; the tests that serve static files run it themselves.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
