@@ -2,6 +2,8 @@
 
 Swagger 2.0 cannot describe cookie authentication, so the cookies each answer
 sets or clears are given as ``Set-Cookie`` headers and described in words.
+Public endpoints declare no security; the others declare the Bearer header,
+which the access cookie stands in for in a browser.
 """
 
 from drf_yasg import openapi
@@ -27,35 +29,56 @@ TAG_SESSIONS = "sessions"
 PUBLIC = []  # no security requirement
 BEARER = [{"Bearer": []}]
 
-_SETS_AUTH_COOKIES = {
-    "Set-Cookie": openapi.Schema(
-        type=openapi.TYPE_STRING,
-        description="access_token (HttpOnly, Path=/) and refresh_token (HttpOnly, "
-        "Path=/api/auth/) with Max-Age equal to each token's lifetime; Cache-Control: no-store.",
-    )
+
+def _header(description: str, type_=openapi.TYPE_STRING) -> openapi.Schema:
+    return openapi.Schema(type=type_, description=description)
+
+
+_NO_STORE = _header("no-store: the answer carries credentials.")
+_AUTH_COOKIES_SET = (
+    "access_token (HttpOnly, Path=/, Max-Age = access lifetime) and refresh_token (HttpOnly, "
+    "Path=/api/auth/, Max-Age = refresh lifetime), SameSite and Secure as configured."
+)
+_SETS_AUTH_COOKIES = {"Set-Cookie": _header(_AUTH_COOKIES_SET), "Cache-Control": _NO_STORE}
+_SETS_LOGIN_COOKIES = {
+    "Set-Cookie": _header(
+        _AUTH_COOKIES_SET + " Also a new csrftoken (readable by scripts): send its value as "
+        "X-CSRFToken from now on."
+    ),
+    "Cache-Control": _NO_STORE,
 }
 _CLEARS_AUTH_COOKIES = {
-    "Set-Cookie": openapi.Schema(
-        type=openapi.TYPE_STRING,
-        description="access_token and refresh_token cleared (empty value, Max-Age=0).",
-    )
+    "Set-Cookie": _header(
+        "access_token and refresh_token cleared: empty value, Max-Age=0, same path and domain."
+    ),
+    "Cache-Control": _NO_STORE,
+}
+_SETS_CSRF_COOKIE = {
+    "Set-Cookie": _header("csrftoken (not HttpOnly): the value to send back as X-CSRFToken."),
 }
 
 
 def _error(description: str, headers=None) -> openapi.Response:
+    """An error body: {detail, code}."""
     return openapi.Response(description, ErrorSerializer, headers=headers)
 
 
-def _validation(description: str) -> openapi.Response:
+def _validation(description: str, headers=None) -> openapi.Response:
+    """DRF's field errors, or {detail, code} when the body is not a JSON object."""
     return openapi.Response(
         description,
         openapi.Schema(
             type=openapi.TYPE_OBJECT,
             description="Field errors: {field: [message, ...]}, or {detail, code}.",
+            properties={
+                "detail": openapi.Schema(type=openapi.TYPE_STRING),
+                "code": openapi.Schema(type=openapi.TYPE_STRING),
+            },
             additional_properties=openapi.Schema(
                 type=openapi.TYPE_ARRAY, items=openapi.Schema(type=openapi.TYPE_STRING)
             ),
         ),
+        headers=headers,
     )
 
 
@@ -67,10 +90,21 @@ CSRF_FAILED = _error(
     "CSRF Failed: the credential came from a cookie and X-CSRFToken did not match the "
     "csrftoken cookie, or the Origin is not trusted."
 )
-UNSUPPORTED = _error("The body is not application/json.")
+UNSUPPORTED = _error('code "unsupported_media_type": the body is not application/json.')
+TOO_LARGE = _error('code "request_too_large": the body is over 64 KiB.')
 THROTTLED = _error(
-    "Too many attempts; Retry-After gives the seconds to wait.",
-    headers={"Retry-After": openapi.Schema(type=openapi.TYPE_INTEGER)},
+    'code "throttled": too many attempts; Retry-After gives the seconds to wait.',
+    headers={"Retry-After": _header("Seconds to wait.", openapi.TYPE_INTEGER)},
+)
+UNAVAILABLE = _error('code "service_unavailable": the database does not answer.')
+
+SESSION_ID = openapi.Parameter(
+    "session_id",
+    openapi.IN_PATH,
+    description="The id of a session, as listed by GET /sessions/.",
+    type=openapi.TYPE_STRING,
+    format=openapi.FORMAT_UUID,
+    required=True,
 )
 
 signup = swagger_auto_schema(
@@ -82,10 +116,15 @@ signup = swagger_auto_schema(
     security=PUBLIC,
     request_body=SignupSerializer,
     responses={
-        201: UserSerializer,
-        400: _validation("Username or email taken (case-insensitively), weak password, bad email."),
+        201: openapi.Response("Created; log in next.", UserSerializer),
+        400: _validation(
+            "Username or email taken (case-insensitively), weak password, bad email, a value "
+            "that is not a string, or a body that is not a JSON object."
+        ),
+        413: TOO_LARGE,
         415: UNSUPPORTED,
         429: THROTTLED,
+        503: UNAVAILABLE,
     },
 )
 
@@ -98,14 +137,16 @@ login = swagger_auto_schema(
     security=PUBLIC,
     request_body=LoginSerializer,
     responses={
-        200: openapi.Response("Logged in.", LoginResponseSerializer, headers=_SETS_AUTH_COOKIES),
+        200: openapi.Response("Logged in.", LoginResponseSerializer, headers=_SETS_LOGIN_COOKIES),
         400: _validation("A field is missing or not a string."),
         401: _error(
             'code "no_active_account": wrong password, unknown or inactive user, all alike; '
             'code "email_not_verified" when verification is mandatory.'
         ),
+        413: TOO_LARGE,
         415: UNSUPPORTED,
         429: THROTTLED,
+        503: UNAVAILABLE,
     },
 )
 
@@ -113,21 +154,28 @@ refresh = swagger_auto_schema(
     operation_id="auth_refresh",
     operation_summary="Rotate the refresh token and get a new access token",
     operation_description="Uses the `refresh_token` cookie when present (then `X-CSRFToken` is "
-    "required), else `refresh` from the body. The presented token is blacklisted; presenting "
-    "it again after the reuse grace revokes the whole session.",
+    "required and the body is ignored), else `refresh` from the body. A bodiless POST needs no "
+    "content type. The presented token is blacklisted; presenting it again after the reuse "
+    "grace revokes the whole session.",
     tags=[TAG_AUTH],
     security=PUBLIC,
     request_body=RefreshRequestSerializer,
     responses={
         200: openapi.Response("Rotated.", TokenExpirySerializer, headers=_SETS_AUTH_COOKIES),
-        400: _error('"no refresh token"; the auth cookies are cleared.', _CLEARS_AUTH_COOKIES),
+        400: _validation(
+            '"no refresh token" (code "no_refresh_token"), or `refresh` is not a string; '
+            "the auth cookies are cleared.",
+            _CLEARS_AUTH_COOKIES,
+        ),
         401: _error(
             'code "token_not_valid": invalid, expired, blacklisted, revoked or wrong-type token. '
             "The auth cookies are cleared, except for a token reused within the grace.",
             _CLEARS_AUTH_COOKIES,
         ),
         403: CSRF_FAILED,
+        413: TOO_LARGE,
         415: UNSUPPORTED,
+        503: UNAVAILABLE,
     },
 )
 
@@ -140,10 +188,16 @@ logout = swagger_auto_schema(
     request_body=RefreshRequestSerializer,
     responses={
         204: openapi.Response("Logged out.", headers=_CLEARS_AUTH_COOKIES),
-        400: _error('"no refresh token"; the auth cookies are cleared.', _CLEARS_AUTH_COOKIES),
+        400: _validation(
+            '"no refresh token" (code "no_refresh_token"), or `refresh` is not a string; '
+            "the auth cookies are cleared.",
+            _CLEARS_AUTH_COOKIES,
+        ),
         401: _error('code "token_not_valid"; the auth cookies are cleared.', _CLEARS_AUTH_COOKIES),
         403: CSRF_FAILED,
+        413: TOO_LARGE,
         415: UNSUPPORTED,
+        503: UNAVAILABLE,
     },
 )
 
@@ -151,10 +205,11 @@ csrf = swagger_auto_schema(
     operation_id="auth_csrf",
     operation_summary="Get a CSRF token (also set as the csrftoken cookie)",
     operation_description="Send it back as the `X-CSRFToken` header on every unsafe request "
-    "that a cookie authenticates.",
+    "that a cookie authenticates. Login rotates it: read the cookie, or call this again, after "
+    "logging in.",
     tags=[TAG_AUTH],
     security=PUBLIC,
-    responses={200: CsrfSerializer},
+    responses={200: openapi.Response("The token.", CsrfSerializer, headers=_SETS_CSRF_COOKIE)},
 )
 
 me = swagger_auto_schema(
@@ -162,15 +217,24 @@ me = swagger_auto_schema(
     operation_summary="The logged-in user",
     tags=[TAG_AUTH],
     security=BEARER,
-    responses={200: MeSerializer, 401: NOT_AUTHENTICATED},
+    responses={
+        200: openapi.Response("The user of the access token.", MeSerializer),
+        401: NOT_AUTHENTICATED,
+        503: UNAVAILABLE,
+    },
 )
 
 session_list = swagger_auto_schema(
     operation_id="auth_sessions_list",
     operation_summary="The user's active sessions, most recently used first",
+    operation_description="`current` marks the session of the token that made the request.",
     tags=[TAG_SESSIONS],
     security=BEARER,
-    responses={200: SessionSerializer(many=True), 401: NOT_AUTHENTICATED},
+    responses={
+        200: openapi.Response("Active sessions.", SessionSerializer(many=True)),
+        401: NOT_AUTHENTICATED,
+        503: UNAVAILABLE,
+    },
 )
 
 session_delete = swagger_auto_schema(
@@ -180,17 +244,23 @@ session_delete = swagger_auto_schema(
     "clears the auth cookies.",
     tags=[TAG_SESSIONS],
     security=BEARER,
+    manual_parameters=[SESSION_ID],
     responses={
-        204: openapi.Response("Revoked.", headers=_CLEARS_AUTH_COOKIES),
+        204: openapi.Response(
+            "Revoked; the auth cookies are cleared when it was the current session.",
+            headers=_CLEARS_AUTH_COOKIES,
+        ),
         401: NOT_AUTHENTICATED,
         403: CSRF_FAILED,
-        404: _error("No such active session of this user."),
+        404: _error('code "not_found": no such active session of this user.'),
+        503: UNAVAILABLE,
     },
 )
 
 logout_all = swagger_auto_schema(
     operation_id="auth_logout_all",
     operation_summary="Revoke every session of the user",
+    operation_description="Takes no body.",
     tags=[TAG_SESSIONS],
     security=BEARER,
     request_body=None,
@@ -198,6 +268,7 @@ logout_all = swagger_auto_schema(
         204: openapi.Response("All sessions revoked.", headers=_CLEARS_AUTH_COOKIES),
         401: NOT_AUTHENTICATED,
         403: CSRF_FAILED,
+        503: UNAVAILABLE,
     },
 )
 
@@ -208,10 +279,12 @@ password_change = swagger_auto_schema(
     security=BEARER,
     request_body=PasswordChangeSerializer,
     responses={
-        200: DetailSerializer,
+        200: openapi.Response('"password changed"; this session goes on.', DetailSerializer),
         400: _validation("Wrong old password, or a weak new one."),
         401: NOT_AUTHENTICATED,
         403: CSRF_FAILED,
+        413: TOO_LARGE,
         415: UNSUPPORTED,
+        503: UNAVAILABLE,
     },
 )

@@ -262,9 +262,17 @@ SWAGGER_USE_COMPAT_RENDERERS = False
 SWAGGER_SETTINGS = {
     "USE_SESSION_AUTH": False,
     "SECURITY_DEFINITIONS": {
-        "Bearer": {"type": "apiKey", "name": "Authorization", "in": "header"},
+        "Bearer": {
+            "type": "apiKey",
+            "name": "Authorization",
+            "in": "header",
+            "description": "`Bearer <access token>`, for clients without cookies. In a browser "
+            "the access_token cookie stands in for it.",
+        },
     },
     "DEFAULT_INFO": "config.urls.api_info",
+    # Swagger UI would otherwise send the schema to an online validator.
+    "VALIDATOR_URL": None,
 }
 
 
