@@ -4,6 +4,7 @@ import logging
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -26,6 +27,8 @@ def api_exception_handler(exc, context) -> Response | None:
     return response
 
 
+# Exempt, or Django's HTML CSRF page would answer an unsafe method before it; it changes nothing.
+@csrf_exempt
 def api_not_found(request, *args, **kwargs) -> JsonResponse:
     """The last route under /api/, so unknown paths are JSON even in debug."""
     return _json_error("Not found.", "not_found", status.HTTP_404_NOT_FOUND)
