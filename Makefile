@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+EXAMPLE_PORT ?= 3000
 
-.PHONY: run test setup migrate clean
+.PHONY: run test setup migrate clean example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,11 @@ run: migrate
 
 test: setup
 	$(BIN)/pytest
+
+# The reference browser client on http://localhost:3000, for use against `make run`.
+example:
+	@echo "Example client: http://localhost:$(EXAMPLE_PORT)/ (API: http://localhost:$(PORT), run it with make run)"
+	$(PYTHON) -m http.server $(EXAMPLE_PORT) --bind 127.0.0.1 --directory examples
 
 clean:
 	rm -rf $(VENV) .pytest_cache db.sqlite3 db.sqlite3-* test-db.sqlite3*

@@ -25,7 +25,10 @@ api_info = openapi.Info(
         "retry once. Share one refresh among parallel requests: a refresh token works once.\n"
         "5. `POST /api/auth/logout/` (with `X-CSRFToken`) ends the session and clears the cookies.\n\n"
         "Clients without cookies send `Authorization: Bearer <access>` (the Bearer scheme below) "
-        "and pass `refresh` in the body; they need no CSRF token."
+        "and pass `refresh` in the body; they need no CSRF token.\n\n"
+        "**Try it out** on this page works the same way: run `login`, and the later calls carry "
+        "the cookies, with `X-CSRFToken` taken from the `csrftoken` cookie. The project's "
+        "`examples/auth-client.js` is a reference browser client of this flow."
     ),
 )
 
