@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
 PORTS = range(8400, 8500)
 PASSWORD = "correct-horse-battery-staple"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
+# Generous: the machine may be busy; a passing step takes a fraction of it.
+TIMEOUT_MS = 20_000
 
 
 def _browser_missing() -> str | None:
@@ -170,8 +172,9 @@ def signup(servers: Servers, username: str) -> str:
 
 @pytest.fixture(scope="package")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -195,6 +198,7 @@ def new_page(browser):
 
     def open_page():
         context = browser.new_context()
+        context.set_default_timeout(TIMEOUT_MS)
         context.route("**/*", _local_only)
         contexts.append(context)
         return context.new_page()
