@@ -27,7 +27,8 @@ run: migrate
 test: setup
 	$(BIN)/pytest
 
-# The reference browser client on http://localhost:3000, for use against `make run`.
+# The reference browser client on http://localhost:3000, for use against `make run`
+# (static files: it needs no .venv).
 example:
 	@echo "Example client: http://localhost:$(EXAMPLE_PORT)/ (API: http://localhost:$(PORT), run it with make run)"
 	$(PYTHON) -m http.server $(EXAMPLE_PORT) --bind 127.0.0.1 --directory examples

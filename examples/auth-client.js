@@ -62,14 +62,15 @@ export function createAuthClient({ baseUrl = "http://localhost:8000", onSessionE
   let refreshesDone = 0;
   let lastRefreshSucceeded = false;
 
-  async function csrfToken() {
-    const fromCookie = readCookie("csrftoken");
-    if (fromCookie) return fromCookie;
-    if (!fetchedCsrfToken) {
-      const body = await parse(await fetch(`${root}csrf/`, { credentials: "include" }));
-      fetchedCsrfToken = body.csrfToken;
-    }
+  async function fetchCsrfToken() {
+    const body = await parse(await fetch(`${root}csrf/`, { credentials: "include" }));
+    fetchedCsrfToken = body.csrfToken;
     return fetchedCsrfToken;
+  }
+
+  // The cookie is always the current value (login rotates it); read it when the page may.
+  function csrfToken() {
+    return readCookie("csrftoken") || fetchedCsrfToken || fetchCsrfToken();
   }
 
   async function send(method, path, body) {
@@ -115,10 +116,9 @@ export function createAuthClient({ baseUrl = "http://localhost:8000", onSessionE
   }
 
   return {
-    /** GET csrf/: sets the csrftoken cookie (the page needs it before its first unsafe call). */
-    async csrf() {
-      fetchedCsrfToken = null;
-      return csrfToken();
+    /** GET csrf/: sets the csrftoken cookie and resolves to the token. */
+    csrf() {
+      return fetchCsrfToken();
     },
 
     signup({ username, email, password }) {
