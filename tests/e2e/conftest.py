@@ -112,6 +112,31 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> 
     raise RuntimeError(f"the API did not start:\n{log_path.read_text()[-3000:]}")
 
 
+def _start_api(env: dict, port: int, workdir: Path) -> subprocess.Popen:
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    if migrate.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{migrate.stdout}{migrate.stderr}")
+    log_path = workdir / "gunicorn.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_healthy(f"http://127.0.0.1:{port}/healthz/", process, log_path)
+    except RuntimeError:
+        process.kill()
+        process.wait()
+        raise
+    return process
+
+
 @pytest.fixture(scope="package")
 def servers(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e")
@@ -124,31 +149,21 @@ def servers(tmp_path_factory):
         "DJANGO_DEBUG": "1",  # as `make run`; static files come from the apps
         "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
         "REDIS_URL": "",
+        # The front end's origin, as an operator would configure it.
         "CORS_ALLOWED_ORIGINS": example_origin,
         "CSRF_TRUSTED_ORIGINS": example_origin,
         "AUTH_LOGIN_THROTTLE_RATE": "1000/min",
         "AUTH_SIGNUP_THROTTLE_RATE": "1000/min",
         "DJANGO_EMAIL_BACKEND": "locmem",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
-    )
-    log_path = workdir / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                "--bind", f"127.0.0.1:{api_port}", "--workers", "1", "--threads", "4",
-            ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
     try:
-        _wait_until_healthy(f"http://127.0.0.1:{api_port}/healthz/", process, log_path)
-        yield Servers(api=f"http://localhost:{api_port}", example=example_origin)
+        api = _start_api(env, api_port, workdir)
+        try:
+            yield Servers(api=f"http://localhost:{api_port}", example=example_origin)
+        finally:
+            api.terminate()
+            api.wait(timeout=10)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         example_server.shutdown()
         example_server.server_close()
 
