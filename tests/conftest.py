@@ -1,13 +1,21 @@
 import itertools
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
 
 PASSWORD = "correct-horse-battery-staple"
 _serial = itertools.count()
+
+
+def later(seconds: float):
+    """Travel ``seconds`` into the future, for Django, SimpleJWT and PyJWT alike."""
+    return time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=True)
 
 
 @pytest.fixture(autouse=True)

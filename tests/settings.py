@@ -2,7 +2,9 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-with-enough-length-to-sign-hs256")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-only-secret-key-long-enough-for-every-hmac-algorithm-0123456789"
+)
 
 from config.settings import *  # noqa: E402,F403
 
