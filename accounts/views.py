@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.middleware.csrf import get_token, rotate_token
 from django.shortcuts import get_object_or_404
-from drf_yasg.utils import swagger_auto_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response

@@ -1,9 +1,7 @@
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
