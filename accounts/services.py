@@ -76,7 +76,7 @@ def session_login(*, user: User, user_agent: str, ip_address: str | None) -> Tok
         user=user,
         created_at=now,
         last_used_at=now,
-        user_agent=user_agent[:512],
+        user_agent=user_agent.replace("\x00", "")[:512],
         ip_address=ip_address,
     )
     pair = token_pair_issue(

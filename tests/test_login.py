@@ -216,3 +216,18 @@ def test_login_logs_a_security_event_without_secrets(api, user, caplog):
     assert PASSWORD not in text and "wrong-password" not in text
     assert ok.cookies["access_token"].value not in text
     assert ok.cookies["refresh_token"].value not in text
+
+
+@override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1})
+@pytest.mark.parametrize("forwarded", ["not-an-address", "203.0.113.9, <script>"])
+def test_a_garbage_forwarded_address_is_stored_as_unknown(api, user, forwarded):
+    response = login(api, HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert response.status_code == 200
+    assert LoginSession.objects.get(user=user).ip_address is None
+
+
+def test_a_nul_in_the_user_agent_is_dropped(api, user):
+    login(api, HTTP_USER_AGENT="Mozilla\x00/5.0")
+
+    assert LoginSession.objects.get(user=user).user_agent == "Mozilla/5.0"
