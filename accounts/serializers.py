@@ -106,6 +106,23 @@ class PasswordChangeSerializer(serializers.Serializer):
         return value
 
 
+class EmailRequestSerializer(serializers.Serializer):
+    """An address to send a link to."""
+
+    email = EmailAddressField(max_length=254)
+
+
+class EmailLinkSerializer(serializers.Serializer):
+    """The ``uid`` and ``token`` query parameters of an emailed link, passed on as they are."""
+
+    uid = StringField(max_length=64, help_text="The link's uid parameter")
+    token = StringField(max_length=128, help_text="The link's token parameter")
+
+
+class PasswordResetConfirmSerializer(EmailLinkSerializer):
+    new_password = PasswordField()
+
+
 # --- Responses ------------------------------------------------------------------------
 
 class UserSerializer(serializers.ModelSerializer):
