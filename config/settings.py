@@ -73,9 +73,9 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Searched before the apps' own, so a deployment can replace the email
-        # templates (accounts/email/...) without touching the code.
-        "DIRS": env_list("DJANGO_TEMPLATE_DIRS", [str(BASE_DIR / "templates")]),
+        # Searched before the apps' own: a deployment replaces the email templates
+        # by putting its own under templates/accounts/email/.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -70,6 +70,13 @@ def logged_in(api, user) -> APIClient:
     return api
 
 
+@pytest.fixture(autouse=True)
+def _emails_delivered():
+    """An email handed off in one test must not land in the next test's outbox."""
+    yield
+    emails.deliveries_wait(timeout=30)
+
+
 @pytest.fixture
 def outbox(mailoutbox):
     """Reads the emails sent so far, once the background deliveries have finished.
