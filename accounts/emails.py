@@ -9,8 +9,10 @@ A message is rendered and sent on a small pool of worker threads, once the
 transaction that asked for it has committed. The request only hands it over,
 so an endpoint answers as fast for an address that gets an email as for one
 that does not (no timing oracle), and a slow or failing mail server never
-holds up or changes an answer. A message still queued when the process is
-killed is lost; the user asks for another link.
+holds up or changes an answer. (Equal work on both paths would instead mean
+a round trip to the mail server for addresses that have no account.) A
+message still queued when the process is killed is lost; the user asks for
+another link.
 """
 
 import logging

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
@@ -39,7 +39,7 @@ class RefreshReusedWithinGrace(InvalidToken):
 class InvalidLink(exceptions.APIException):
     """An emailed link whose uid or token is wrong, expired or already used."""
 
-    status_code = 400
+    status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "The link is invalid, has expired or was already used."
     default_code = "invalid_link"
 
@@ -125,7 +125,7 @@ def password_reset_confirm(
         if not user.email_verified:
             user.email_verified = True
             user.save(update_fields=["email_verified"])
-    events.record("password_reset", user_id=user.pk, ip=ip_address)
+    events.record("password_reset_completed", user_id=user.pk, ip=ip_address)
     return user
 
 
