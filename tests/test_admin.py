@@ -127,3 +127,38 @@ def test_a_password_set_in_the_admin_ends_the_users_sessions(admin_client, sessi
     assert bob.check_password("an-admin-chosen-passphrase")
     assert sessions["bob"].get("/api/auth/me/").status_code == 401
     assert sessions["alice"].get("/api/auth/me/").status_code == 200
+
+
+def _user_change_form(user, **changes):
+    data = {
+        "username": user.username, "email": user.email, "first_name": "", "last_name": "",
+        "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+        "email_verified": "on" if user.email_verified else "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_an_email_changed_in_the_admin_is_no_longer_verified(admin_client, user):
+    user.email_verified = True
+    user.save()
+
+    response = admin_client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        _user_change_form(user, email="alice@new.example"),
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.email, user.email_verified) == ("alice@new.example", False)
+
+
+def test_the_admin_may_vouch_for_a_new_email_in_the_same_edit(admin_client, user):
+    response = admin_client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        _user_change_form(user, email="alice@new.example", email_verified="on"),
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email_verified
