@@ -91,9 +91,14 @@ class ClearCookiesOnRefusalMixin:
 
 # --- Public endpoints ---------------------------------------------------------------
 
-class SignupView(APIView):
+class PublicAPIView(APIView):
+    """An endpoint that takes no credential, so a stale or forged access cookie never blocks it."""
+
     authentication_classes = ()
     permission_classes = (AllowAny,)
+
+
+class SignupView(PublicAPIView):
     throttle_classes = (SignupAddressThrottle,)
 
     @docs.signup
@@ -146,10 +151,7 @@ class LogoutView(ClearCookiesOnRefusalMixin, TokenBlacklistView):
         return _cleared_response()
 
 
-class CsrfView(APIView):
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
-
+class CsrfView(PublicAPIView):
     @docs.csrf
     def get(self, request):
         return Response(CsrfSerializer({"csrfToken": get_token(request)}).data)
@@ -162,9 +164,7 @@ PASSWORD_RESET_SENT = "If an active account has this address, a password reset l
 VERIFICATION_SENT = "If this address awaits verification, a verification link is on its way."
 
 
-class PasswordResetView(APIView):
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
+class PasswordResetView(PublicAPIView):
     throttle_classes = (SignupAddressThrottle,)
 
     @docs.password_reset
@@ -177,10 +177,7 @@ class PasswordResetView(APIView):
         return Response({"detail": PASSWORD_RESET_SENT}, status=status.HTTP_202_ACCEPTED)
 
 
-class PasswordResetConfirmView(APIView):
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
-
+class PasswordResetConfirmView(PublicAPIView):
     @docs.password_reset_confirm
     def post(self, request):
         serializer = PasswordResetConfirmSerializer(data=request.data)
@@ -195,10 +192,7 @@ class PasswordResetConfirmView(APIView):
         return Response({"detail": "password reset"})
 
 
-class EmailVerifyView(APIView):
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
-
+class EmailVerifyView(PublicAPIView):
     @docs.email_verify
     def post(self, request):
         serializer = EmailLinkSerializer(data=request.data)
@@ -207,9 +201,7 @@ class EmailVerifyView(APIView):
         return Response({"detail": "email verified"})
 
 
-class EmailVerificationResendView(APIView):
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
+class EmailVerificationResendView(PublicAPIView):
     throttle_classes = (SignupAddressThrottle,)
 
     @docs.email_verification_resend
