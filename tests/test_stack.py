@@ -11,7 +11,10 @@ from accounts.models import LoginSession
 from tests.conftest import login
 
 
-@pytest.mark.skipif(os.environ.get("REQUIRE_POSTGRES") != "1", reason="checks the PostgreSQL run's set-up")
+@pytest.mark.skipif(
+    os.environ.get("REQUIRE_POSTGRES") != "1",
+    reason="checks the set-up of the PostgreSQL run (REQUIRE_POSTGRES=1) only",
+)
 def test_the_postgresql_run_really_uses_postgresql_and_redis(db):
     assert connection.vendor == "postgresql"
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
