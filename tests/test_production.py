@@ -58,14 +58,20 @@ def test_the_documented_production_env_passes_check_deploy():
 
 
 def test_check_deploy_flags_the_placeholder_secret_key_left_in_place():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=read_env_file(PRODUCTION_ENV_FILE))
+    env = read_env_file(PRODUCTION_ENV_FILE)
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
 
 
 def test_check_deploy_flags_debug_mode():
-    env = {**read_env_file(PRODUCTION_ENV_FILE), "DJANGO_SECRET_KEY": a_secret_key(), "DJANGO_DEBUG": "1"}
+    env = {
+        **read_env_file(PRODUCTION_ENV_FILE),
+        "DJANGO_SECRET_KEY": a_secret_key(),
+        "DJANGO_DEBUG": "1",
+    }
 
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
@@ -163,7 +169,8 @@ def test_redis_url_switches_the_cache_to_redis(load_settings):
 def test_without_redis_url_each_process_counts_alone(load_settings):
     settings = load_settings()
 
-    assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    cache = settings["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_static_root_follows_the_environment(load_settings, tmp_path):
@@ -200,9 +207,14 @@ def _static_urls(html: bytes) -> list[str]:
 @pytest.mark.live
 @pytest.mark.parametrize(
     "page, expected",
-    [("/admin/login/", "/static/admin/css/base."), ("/swagger/", "/static/drf-yasg/swagger-ui-dist/")],
+    [
+        ("/admin/login/", "/static/admin/css/base."),
+        ("/swagger/", "/static/drf-yasg/swagger-ui-dist/"),
+    ],
 )
-def test_the_pages_static_files_are_served_hashed_and_cached_for_good(production_server, page, expected):
+def test_the_pages_static_files_are_served_hashed_and_cached_for_good(
+    production_server, page, expected
+):
     html = production_server.request("GET", page, headers=BEHIND_PROXY)
     assert html.status == 200
     urls = _static_urls(html.body)
@@ -222,7 +234,8 @@ def test_static_files_are_served_compressed(production_server):
     html = production_server.request("GET", "/swagger/", headers=BEHIND_PROXY)
     script = next(url for url in _static_urls(html.body) if url.endswith(".js"))
 
-    asset = production_server.request("GET", script, headers={**BEHIND_PROXY, "Accept-Encoding": "gzip"})
+    headers = {**BEHIND_PROXY, "Accept-Encoding": "gzip"}
+    asset = production_server.request("GET", script, headers=headers)
 
     assert asset.status == 200
     assert asset.headers["Content-Encoding"] == "gzip"
@@ -241,11 +254,14 @@ def test_https_responses_carry_hsts(production_server):
     response = production_server.request("GET", "/api/auth/csrf/", headers=BEHIND_PROXY)
 
     assert response.status == 200
-    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    hsts = response.headers["Strict-Transport-Security"]
+    assert hsts == "max-age=31536000; includeSubDomains; preload"
 
 
 @pytest.mark.live
-def test_healthz_reports_the_unreachable_database_as_json_503_even_over_plain_http(production_server):
+def test_healthz_reports_the_unreachable_database_as_json_503_over_plain_http_too(
+    production_server,
+):
     response = production_server.request("GET", "/healthz/")
 
     assert response.status == 503
@@ -258,7 +274,11 @@ def test_healthz_reports_the_unreachable_database_as_json_503_even_over_plain_ht
     "method, path, body",
     [
         ("POST", "/api/auth/login/", {"username": "alice", "password": "whatever-it-is"}),
-        ("POST", "/api/auth/signup/", {"username": "bob", "email": "bob@example.com", "password": "x" * 20}),
+        (
+            "POST",
+            "/api/auth/signup/",
+            {"username": "bob", "email": "bob@example.com", "password": "x" * 20},
+        ),
     ],
 )
 def test_the_api_answers_json_503_when_the_database_does_not(production_server, method, path, body):

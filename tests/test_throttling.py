@@ -1,4 +1,7 @@
-"""Login and signup rate limits through the API: per address, per account, behind proxies, and with the cache down."""
+"""Login and signup rate limits through the API.
+
+Per address and per account, with and without proxies in front, and with the cache down.
+"""
 
 import logging
 
@@ -75,13 +78,17 @@ def test_a_forged_forwarded_for_does_not_dodge_the_limit_without_proxies(api, us
         assert response.status_code == 401
 
     assert_throttled(
-        attempt_login(api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.99")
+        attempt_login(
+            api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.99"
+        )
     )
 
 
 @limits()
 def test_without_proxies_the_session_records_the_connecting_address(api, user):
-    response = attempt_login(api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    response = attempt_login(
+        api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
 
     assert response.status_code == 200
     assert LoginSession.objects.get().ip_address == "198.51.100.1"
@@ -94,7 +101,9 @@ def test_behind_one_proxy_each_forwarded_client_has_its_own_limit(api, user):
         response = attempt_login(api, f"nobody{n}", HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
         assert response.status_code == 401
 
-    assert_throttled(attempt_login(api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy))
+    assert_throttled(
+        attempt_login(api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
+    )
     response = attempt_login(api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.2", **proxy)
     assert response.status_code == 200
     assert LoginSession.objects.get().ip_address == "203.0.113.2"
@@ -110,7 +119,9 @@ def test_behind_one_proxy_addresses_the_client_prepends_are_ignored(api, user):
         assert response.status_code == 401
 
     assert_throttled(
-        attempt_login(api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.1", **proxy)
+        attempt_login(
+            api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.1", **proxy
+        )
     )
 
 
@@ -177,4 +188,6 @@ def test_behind_one_proxy_forwarded_values_that_are_no_address_share_one_limit(a
 
     for value in ("junk", "999.1.1.1"):
         assert attempt_login(api, "nobody", HTTP_X_FORWARDED_FOR=value, **proxy).status_code == 401
-    assert_throttled(attempt_login(api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="other-junk", **proxy))
+    assert_throttled(
+        attempt_login(api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="other-junk", **proxy)
+    )
