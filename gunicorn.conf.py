@@ -1,8 +1,8 @@
 """gunicorn's settings for this service, read from the environment.
 
-gunicorn loads this file by itself when started from the project directory
-(`gunicorn config.wsgi:application`); from elsewhere, pass `-c path/to/gunicorn.conf.py`.
-Command-line flags and GUNICORN_CMD_ARGS still override what is set here.
+gunicorn loads this file by itself when started in the project directory
+(`gunicorn config.wsgi:application`, or plain `gunicorn`), as it must be
+for the imports. Command-line flags and GUNICORN_CMD_ARGS override it.
 """
 
 import os

@@ -179,6 +179,33 @@ def test_static_root_follows_the_environment(load_settings, tmp_path):
     assert settings["STATIC_ROOT"] == tmp_path
 
 
+# --- gunicorn's settings -----------------------------------------------------------------
+
+def test_gunicorn_takes_its_settings_from_the_config_file_and_the_environment():
+    env = base_env(
+        DJANGO_SECRET_KEY=a_secret_key(),
+        GUNICORN_BIND="127.0.0.1:8123",
+        WEB_CONCURRENCY="3",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    config = dict(
+        (name.strip(), value.strip())
+        for name, _, value in (line.partition("=") for line in result.stdout.splitlines())
+    )
+    assert config["wsgi_app"] == "config.wsgi:application"
+    assert config["bind"] == "['127.0.0.1:8123']"
+    assert config["workers"] == "3"
+    # The application logs requests itself, without query strings or cookies.
+    assert config["accesslog"] == "None"
+    # Several instances on one host must not fight over one control socket.
+    assert config["control_socket_disable"] == "True"
+
+
 # --- A real gunicorn in production mode ------------------------------------------------
 
 @pytest.fixture(scope="module")
