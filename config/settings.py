@@ -9,8 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from whitenoise.compress import Compressor
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from config.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
 

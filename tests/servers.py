@@ -1,4 +1,4 @@
-"""Real gunicorn processes for the tests that need more than the test client, and a small HTTP client."""
+"""Real gunicorn processes, for tests that need more than the test client, and an HTTP client."""
 
 import http.client
 import json

@@ -70,7 +70,8 @@ def test_no_log_line_holds_a_token_a_cookie_a_password_or_the_query_string(
     api.post("/api/auth/refresh/")
     api.post("/api/auth/refresh/", {"refresh": secrets["refresh"]}, format="json")
     api.post("/api/auth/logout/")
-    api.post("/api/auth/login/", {"username": "alice", "password": "wrong-" + PASSWORD}, format="json")
+    wrong = {"username": "alice", "password": "wrong-" + PASSWORD}
+    api.post("/api/auth/login/", wrong, format="json")
     secrets["query"] = "query-secret-value"
 
     assert caplog.records, "nothing was logged"

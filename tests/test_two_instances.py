@@ -90,7 +90,8 @@ def alice(transactional_db, make_user):
 
 
 def log_in(server, username: str = "alice", password: str = PASSWORD):
-    return server.request("POST", "/api/auth/login/", body={"username": username, "password": password})
+    credentials = {"username": username, "password": password}
+    return server.request("POST", "/api/auth/login/", body=credentials)
 
 
 def bearer(tokens: dict) -> dict:
@@ -107,7 +108,8 @@ def test_a_logout_on_one_instance_rejects_the_access_token_on_the_other_at_once(
     refused = b.request("GET", "/api/auth/me/", headers=bearer(tokens))
     assert refused.status == 401
     assert refused.json()["code"] == "token_not_valid"
-    assert b.request("POST", "/api/auth/refresh/", body={"refresh": tokens["refresh"]}).status == 401
+    refresh = b.request("POST", "/api/auth/refresh/", body={"refresh": tokens["refresh"]})
+    assert refresh.status == 401
 
 
 def test_of_sixteen_concurrent_refreshes_over_both_instances_exactly_one_succeeds(instances, alice):
