@@ -66,19 +66,6 @@ def test_check_deploy_flags_the_placeholder_secret_key_left_in_place():
     assert "security.W009" in result.stdout + result.stderr
 
 
-def test_check_deploy_flags_debug_mode():
-    env = {
-        **read_env_file(PRODUCTION_ENV_FILE),
-        "DJANGO_SECRET_KEY": a_secret_key(),
-        "DJANGO_DEBUG": "1",
-    }
-
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
-
-    assert result.returncode != 0
-    assert "security.W018" in result.stdout + result.stderr
-
-
 # --- Settings read from the environment -----------------------------------------------
 
 _SETTINGS_ENV = (
