@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate clean
+.PHONY: run test test-postgres setup migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ run: migrate
 
 test: setup
 	$(BIN)/pytest
+
+# The whole suite again on the production stack: PostgreSQL (pytest-django
+# creates and drops test_<name>) and Redis (its database is flushed between
+# tests). REQUIRE_POSTGRES=1 turns the skips of the two-instance tests into failures.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+test-postgres: setup
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_POSTGRES=1 $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache db.sqlite3 db.sqlite3-* test-db.sqlite3*
