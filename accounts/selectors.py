@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 
-from accounts.models import LoginSession, User
+from accounts.models import LoginSession, User, same_text_ignoring_case
 
 
 def session_live_get(*, session_id: uuid.UUID, user_id: str) -> LoginSession | None:
@@ -33,7 +33,7 @@ def sessions_active_list(*, user: User) -> QuerySet[LoginSession]:
 
 def user_active_by_email_get(*, email: str) -> User | None:
     """The active account with this address, compared case-insensitively as at signup."""
-    return User.objects.filter(email__iexact=email, is_active=True).first()
+    return User.objects.filter(same_text_ignoring_case("email", email), is_active=True).first()
 
 
 def user_active_by_uid_get(*, uid: str, for_update: bool = False) -> User | None:

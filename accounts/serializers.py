@@ -6,7 +6,7 @@ from django.core import exceptions as django_exceptions
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
-from accounts.models import LoginSession, User
+from accounts.models import LoginSession, User, same_text_ignoring_case
 
 PASSWORD_MAX_LENGTH = 1024
 
@@ -53,13 +53,13 @@ class SignupSerializer(serializers.Serializer):
 
     def validate_username(self, value: str) -> str:
         value = User.normalize_username(value)
-        if User.objects.filter(username__iexact=value).exists():
+        if User.objects.filter(same_text_ignoring_case("username", value)).exists():
             raise serializers.ValidationError("A user with that username already exists.")
         return value
 
     def validate_email(self, value: str) -> str:
         value = User.objects.normalize_email(value)
-        if User.objects.filter(email__iexact=value).exists():
+        if User.objects.filter(same_text_ignoring_case("email", value)).exists():
             raise serializers.ValidationError("A user with that email already exists.")
         return value
 
