@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EXAMPLE_PORT ?= 3000
 
-.PHONY: run test setup migrate clean example
+.PHONY: run test test-postgres setup migrate clean example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ run: migrate
 
 test: setup
 	$(BIN)/pytest
+
+# The whole suite again on the production stack: PostgreSQL (pytest-django
+# creates and drops test_<name>) and Redis (its database is flushed between
+# tests). REQUIRE_POSTGRES=1 turns the skips of the two-instance tests into failures.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+test-postgres: setup
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_POSTGRES=1 $(BIN)/pytest
 
 # The reference browser client on http://localhost:3000, for use against `make run`
 # (static files: it needs no .venv).

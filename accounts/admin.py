@@ -33,6 +33,13 @@ class AccountUserAdmin(UserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        # A new address is unproven until its owner follows a verification link,
+        # unless the admin vouches for it in the same edit.
+        if change and "email" in form.changed_data and "email_verified" not in form.changed_data:
+            obj.email_verified = False
+        super().save_model(request, obj, form, change)
+
 
 class SessionStatusFilter(admin.SimpleListFilter):
     title = "status"

@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
+from accounts.models import same_text_ignoring_case
+
 
 class UsernameOrEmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -11,7 +13,10 @@ class UsernameOrEmailBackend(ModelBackend):
             return None
         User = get_user_model()
         candidates = list(
-            User._default_manager.filter(Q(username__iexact=username) | Q(email__iexact=username))[:2]
+            User._default_manager.filter(
+                Q(same_text_ignoring_case("username", username))
+                | Q(same_text_ignoring_case("email", username))
+            )[:2]
         )
         # A username that reads like another account's email address names its own account.
         candidates.sort(key=lambda user: user.username.lower() != username.lower())

@@ -12,11 +12,14 @@ from drf_yasg.utils import swagger_auto_schema
 from accounts.serializers import (
     CsrfSerializer,
     DetailSerializer,
+    EmailLinkSerializer,
+    EmailRequestSerializer,
     ErrorSerializer,
     LoginResponseSerializer,
     LoginSerializer,
     MeSerializer,
     PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
     RefreshRequestSerializer,
     SessionSerializer,
     SignupSerializer,
@@ -26,6 +29,7 @@ from accounts.serializers import (
 
 TAG_AUTH = "auth"
 TAG_SESSIONS = "sessions"
+TAG_ACCOUNT = "account"
 PUBLIC = []  # no security requirement
 BEARER = [{"Bearer": []}]
 
@@ -286,5 +290,77 @@ password_change = swagger_auto_schema(
         413: TOO_LARGE,
         415: UNSUPPORTED,
         503: UNAVAILABLE,
+    },
+)
+
+_LINK_FAILED = (
+    'code "invalid_link": the uid or token is wrong or tampered with, the link has expired '
+    "(AUTH_PASSWORD_RESET_TIMEOUT_SECONDS) or was already used"
+)
+_SENT = "Accepted; the same answer whether or not an email is sent."
+
+password_reset = swagger_auto_schema(
+    operation_id="auth_password_reset",
+    operation_summary="Email a password reset link",
+    operation_description="An active account with this address gets an email with the link "
+    "`FRONTEND_URL/reset-password?uid=…&token=…`; the front end posts `uid`, `token` and the "
+    "new password to `/api/auth/password/reset/confirm/`. The answer is the same for an "
+    "unknown address.",
+    tags=[TAG_ACCOUNT],
+    security=PUBLIC,
+    request_body=EmailRequestSerializer,
+    responses={
+        202: openapi.Response(_SENT, DetailSerializer),
+        400: _validation("A malformed email address, or a value that is not a string."),
+        415: UNSUPPORTED,
+        429: THROTTLED,
+    },
+)
+
+password_reset_confirm = swagger_auto_schema(
+    operation_id="auth_password_reset_confirm",
+    operation_summary="Set a new password from an emailed reset link",
+    operation_description="Revokes every session of the user and counts the address as "
+    "verified. Sets no cookies; log in afterwards. The link works once, but a new password "
+    "that the validators refuse does not use it up.",
+    tags=[TAG_ACCOUNT],
+    security=PUBLIC,
+    request_body=PasswordResetConfirmSerializer,
+    responses={
+        200: openapi.Response('"password reset"; every session revoked.', DetailSerializer),
+        400: _validation(f"{_LINK_FAILED}; or field errors: a weak new_password, a missing field."),
+        415: UNSUPPORTED,
+    },
+)
+
+email_verify = swagger_auto_schema(
+    operation_id="auth_email_verify",
+    operation_summary="Verify the email address from an emailed link",
+    operation_description="The signup email holds the link "
+    "`FRONTEND_URL/verify-email?uid=…&token=…`. A link stops working once the address is "
+    "verified or changes.",
+    tags=[TAG_ACCOUNT],
+    security=PUBLIC,
+    request_body=EmailLinkSerializer,
+    responses={
+        200: openapi.Response('"email verified".', DetailSerializer),
+        400: _validation(f"{_LINK_FAILED}; or field errors: a missing field."),
+        415: UNSUPPORTED,
+    },
+)
+
+email_verification_resend = swagger_auto_schema(
+    operation_id="auth_email_verify_resend",
+    operation_summary="Email a new verification link",
+    operation_description="Sent only to an active account whose address is not verified yet, "
+    "and never with AUTH_EMAIL_VERIFICATION=none; the answer is the same in every case.",
+    tags=[TAG_ACCOUNT],
+    security=PUBLIC,
+    request_body=EmailRequestSerializer,
+    responses={
+        202: openapi.Response(_SENT, DetailSerializer),
+        400: _validation("A malformed email address, or a value that is not a string."),
+        415: UNSUPPORTED,
+        429: THROTTLED,
     },
 )

@@ -2,7 +2,8 @@
 
 import logging
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -14,8 +15,16 @@ logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "Request body is too large."
+    default_code = "request_too_large"
+
+
 def api_exception_handler(exc, context) -> Response | None:
     """DRF's handler, with a machine-readable ``code`` beside every ``detail``."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
     response = exception_handler(exc, context)
     if response is None or not isinstance(response.data, dict):
         return response

@@ -5,9 +5,20 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+
+def same_text_ignoring_case(field: str, value: str) -> Exact:
+    """``LOWER(field) = LOWER(value)``: the comparison the unique indexes below are built on.
+
+    Django's ``iexact`` compiles to ``UPPER()`` on PostgreSQL, which those
+    indexes cannot serve, so it would scan the whole table.
+    """
+    return Exact(Lower(field), Lower(Value(value)))
 
 
 class User(AbstractUser):
@@ -21,9 +32,7 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
-            models.UniqueConstraint(
-                Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"
-            ),
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
 
 

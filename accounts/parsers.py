@@ -1,16 +1,11 @@
-"""The one request format: a JSON object of bounded size whose text the database can store."""
+"""The one request format: a JSON object whose text the database can store.
 
-from django.conf import settings
-from rest_framework import status
-from rest_framework.exceptions import APIException, ParseError
+Its size is bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (see accounts.errors).
+"""
+
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.utils import json
-
-
-class RequestTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "Request body is too large."
-    default_code = "request_too_large"
 
 
 def _storable(value) -> bool:
@@ -30,12 +25,8 @@ def _storable(value) -> bool:
 
 class StrictJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        body = stream.read(limit + 1)
-        if len(body) > limit:
-            raise RequestTooLarge()
         try:
-            data = json.loads(body)
+            data = json.loads(stream.read())
             storable = _storable(data)
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None

@@ -6,7 +6,7 @@ from django.core import exceptions as django_exceptions
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
-from accounts.models import LoginSession, User
+from accounts.models import LoginSession, User, same_text_ignoring_case
 
 PASSWORD_MAX_LENGTH = 1024
 
@@ -53,13 +53,13 @@ class SignupSerializer(serializers.Serializer):
 
     def validate_username(self, value: str) -> str:
         value = User.normalize_username(value)
-        if User.objects.filter(username__iexact=value).exists():
+        if User.objects.filter(same_text_ignoring_case("username", value)).exists():
             raise serializers.ValidationError("A user with that username already exists.")
         return value
 
     def validate_email(self, value: str) -> str:
         value = User.objects.normalize_email(value)
-        if User.objects.filter(email__iexact=value).exists():
+        if User.objects.filter(same_text_ignoring_case("email", value)).exists():
             raise serializers.ValidationError("A user with that email already exists.")
         return value
 
@@ -104,6 +104,23 @@ class PasswordChangeSerializer(serializers.Serializer):
     def validate_new_password(self, value: str) -> str:
         _validate_new_password(value, self.context["request"].user)
         return value
+
+
+class EmailRequestSerializer(serializers.Serializer):
+    """An address to send a link to."""
+
+    email = EmailAddressField(max_length=254)
+
+
+class EmailLinkSerializer(serializers.Serializer):
+    """The ``uid`` and ``token`` query parameters of an emailed link, passed on as they are."""
+
+    uid = StringField(max_length=64, help_text="The link's uid parameter")
+    token = StringField(max_length=128, help_text="The link's token parameter")
+
+
+class PasswordResetConfirmSerializer(EmailLinkSerializer):
+    new_password = PasswordField()
 
 
 # --- Responses ------------------------------------------------------------------------

@@ -1,19 +1,23 @@
-"""The business rules of accounts and login sessions: signup, login, rotation, reuse, revocation."""
+"""The business rules of accounts and login sessions: signup, login, rotation, reuse, revocation,
+password reset and email verification."""
 
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import update_last_login
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts import events
+from accounts import emails, events
 from accounts.models import LoginSession, RevokeReason, User
-from accounts.selectors import session_live_get
+from accounts.selectors import session_live_get, user_active_by_email_get, user_active_by_uid_get
 from accounts.tokens import (
     SessionRefreshToken,
     TokenPair,
@@ -30,6 +34,14 @@ class RefreshReusedWithinGrace(InvalidToken):
     """
 
     default_detail = "Token was already used; the newest token is still valid"
+
+
+class InvalidLink(exceptions.APIException):
+    """An emailed link whose uid or token is wrong, expired or already used."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The link is invalid, has expired or was already used."
+    default_code = "invalid_link"
 
 
 class _LostRotationRace(Exception):
@@ -49,6 +61,14 @@ def user_create(*, username: str, email: str, password: str) -> User:
         ) from None
 
 
+def user_signup(*, username: str, email: str, password: str) -> User:
+    """Create an account and, unless verification is off, email it a verification link."""
+    user = user_create(username=username, email=email, password=password)
+    if settings.AUTH_EMAIL_VERIFICATION != "none":
+        _verification_email_send(user)
+    return user
+
+
 def user_password_set(
     *, user: User, password: str, reason: RevokeReason, keep_session_id: uuid.UUID | None = None
 ) -> None:
@@ -59,6 +79,105 @@ def user_password_set(
         sessions_revoke(
             sessions=user.login_sessions.exclude(pk=keep_session_id), reason=reason
         )
+
+
+# --- Password reset and email verification ------------------------------------------
+#
+# The endpoints that take an address answer the same whether or not it has an
+# account: these services return nothing, and the email, the only difference,
+# is sent in the background (accounts.emails), so the timing is the same too.
+
+def password_reset_request(*, email: str, ip_address: str | None) -> None:
+    """Email a reset link to the active account with this address, if there is one."""
+    user = user_active_by_email_get(email=email)
+    # Like Django's PasswordResetForm: an account without a usable password gets none.
+    if user is not None and user.has_usable_password():
+        link = emails.link_build(
+            path=emails.PASSWORD_RESET_PATH, user=user, generator=default_token_generator
+        )
+        # To the stored address, never the submitted spelling of it.
+        emails.email_send(template="password_reset", user=user, link=link)
+    events.record("password_reset_requested", user_id=user.pk if user else None, ip=ip_address)
+
+
+def password_reset_confirm(
+    *, uid: str, token: str, password: str, ip_address: str | None
+) -> User:
+    """Set a new password from an emailed link, ending every session of the user.
+
+    The new password changes the hash the token was made from, so the link
+    works once; a password the validators refuse leaves it usable. Opening the
+    link proves the address, so it counts as verified.
+    """
+    with transaction.atomic():
+        user = _user_from_link(
+            uid=uid,
+            token=token,
+            generator=default_token_generator,
+            purpose="password_reset",
+            ip_address=ip_address,
+        )
+        try:
+            password_validation.validate_password(password, user=user)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({"new_password": list(exc.messages)}) from None
+        user_password_set(user=user, password=password, reason=RevokeReason.PASSWORD_RESET)
+        if not user.email_verified:
+            user.email_verified = True
+            user.save(update_fields=["email_verified"])
+    events.record("password_reset_completed", user_id=user.pk, ip=ip_address)
+    return user
+
+
+def email_verify(*, uid: str, token: str, ip_address: str | None) -> User:
+    """Mark the address verified; the link then stops working, as it does if the address changes."""
+    with transaction.atomic():
+        user = _user_from_link(
+            uid=uid,
+            token=token,
+            generator=emails.email_verification_token_generator,
+            purpose="email_verification",
+            ip_address=ip_address,
+        )
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+    events.record("email_verified", user_id=user.pk, ip=ip_address)
+    return user
+
+
+def email_verification_resend(*, email: str, ip_address: str | None) -> None:
+    """Email a new verification link to the active account with this unverified address, if any."""
+    if settings.AUTH_EMAIL_VERIFICATION == "none":
+        return
+    user = user_active_by_email_get(email=email)
+    if user is not None and not user.email_verified:
+        _verification_email_send(user)
+    events.record("email_verification_requested", user_id=user.pk if user else None, ip=ip_address)
+
+
+def _verification_email_send(user: User) -> None:
+    link = emails.link_build(
+        path=emails.EMAIL_VERIFICATION_PATH,
+        user=user,
+        generator=emails.email_verification_token_generator,
+    )
+    emails.email_send(template="verify_email", user=user, link=link)
+
+
+def _user_from_link(
+    *,
+    uid: str,
+    token: str,
+    generator: PasswordResetTokenGenerator,
+    purpose: str,
+    ip_address: str | None,
+) -> User:
+    """The user a link names, locked for the change it leads to, if its token still holds."""
+    user = user_active_by_uid_get(uid=uid, for_update=True)
+    if user is None or not generator.check_token(user, token):
+        events.record("email_link_refused", purpose=purpose, ip=ip_address)
+        raise InvalidLink()
+    return user
 
 
 # --- Login sessions ----------------------------------------------------------------
@@ -76,7 +195,7 @@ def session_login(*, user: User, user_agent: str, ip_address: str | None) -> Tok
         user=user,
         created_at=now,
         last_used_at=now,
-        user_agent=user_agent[:512],
+        user_agent=user_agent.replace("\x00", "")[:512],
         ip_address=ip_address,
     )
     pair = token_pair_issue(

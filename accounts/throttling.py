@@ -1,6 +1,7 @@
 """Rate limits for login, and for the endpoints that create accounts or send email."""
 
 import hashlib
+import ipaddress
 import logging
 
 from redis.exceptions import RedisError
@@ -11,8 +12,15 @@ logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str | None:
-    """The client's address, trusting X-Forwarded-For only as far as NUM_PROXIES says."""
-    return BaseThrottle().get_ident(request)
+    """The client's IP address, trusting X-Forwarded-For only as far as NUM_PROXIES says.
+
+    None when what the proxy passed on is not an address.
+    """
+    ident = BaseThrottle().get_ident(request)
+    try:
+        return str(ipaddress.ip_address(ident))
+    except ValueError:
+        return None
 
 
 class _FailOpenRateThrottle(SimpleRateThrottle):
@@ -36,11 +44,13 @@ class _FailOpenRateThrottle(SimpleRateThrottle):
             return True
 
 
-class LoginAddressThrottle(_FailOpenRateThrottle):
-    scope = "login"
-
+class _AddressRateThrottle(_FailOpenRateThrottle):
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": f"addr:{client_address(request)}"}
+        return self.cache_format % {"scope": self.scope, "ident": f"addr:{self.get_ident(request)}"}
+
+
+class LoginAddressThrottle(_AddressRateThrottle):
+    scope = "login"
 
 
 class LoginAccountThrottle(_FailOpenRateThrottle):
@@ -57,10 +67,7 @@ class LoginAccountThrottle(_FailOpenRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": f"account:{digest}"}
 
 
-class SignupAddressThrottle(_FailOpenRateThrottle):
+class SignupAddressThrottle(_AddressRateThrottle):
     """Signup, password reset and verification resend, per client address."""
 
     scope = "signup"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": f"addr:{client_address(request)}"}

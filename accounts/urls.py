@@ -15,4 +15,16 @@ urlpatterns = [
     path("sessions/", views.SessionListView.as_view(), name="sessions"),
     path("sessions/<uuid:session_id>/", views.SessionDetailView.as_view(), name="session-detail"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password/reset/confirm/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("email/verify/", views.EmailVerifyView.as_view(), name="email-verify"),
+    path(
+        "email/verify/resend/",
+        views.EmailVerificationResendView.as_view(),
+        name="email-verify-resend",
+    ),
 ]

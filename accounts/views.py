@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.middleware.csrf import get_token, rotate_token
 from django.shortcuts import get_object_or_404
-from drf_yasg.utils import swagger_auto_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -20,9 +19,12 @@ from accounts.cookies import REFRESH_COOKIE, clear_auth_cookies, set_auth_cookie
 from accounts.models import LoginSession, RevokeReason
 from accounts.serializers import (
     CsrfSerializer,
+    EmailLinkSerializer,
+    EmailRequestSerializer,
     LoginSerializer,
     MeSerializer,
     PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
     RefreshRequestSerializer,
     SessionSerializer,
     SignupSerializer,
@@ -89,16 +91,21 @@ class ClearCookiesOnRefusalMixin:
 
 # --- Public endpoints ---------------------------------------------------------------
 
-class SignupView(APIView):
+class PublicAPIView(APIView):
+    """An endpoint that takes no credential, so a stale or forged access cookie never blocks it."""
+
     authentication_classes = ()
     permission_classes = (AllowAny,)
+
+
+class SignupView(PublicAPIView):
     throttle_classes = (SignupAddressThrottle,)
 
     @docs.signup
     def post(self, request):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_create(**serializer.validated_data)
+        user = services.user_signup(**serializer.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -144,13 +151,67 @@ class LogoutView(ClearCookiesOnRefusalMixin, TokenBlacklistView):
         return _cleared_response()
 
 
-class CsrfView(APIView):
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
-
+class CsrfView(PublicAPIView):
     @docs.csrf
     def get(self, request):
         return Response(CsrfSerializer({"csrfToken": get_token(request)}).data)
+
+
+# --- Password reset and email verification -------------------------------------------
+# Public: they carry no credential, so they need no CSRF token.
+
+PASSWORD_RESET_SENT = "If an active account has this address, a password reset link is on its way."
+VERIFICATION_SENT = "If this address awaits verification, a verification link is on its way."
+
+
+class PasswordResetView(PublicAPIView):
+    throttle_classes = (SignupAddressThrottle,)
+
+    @docs.password_reset
+    def post(self, request):
+        serializer = EmailRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(
+            email=serializer.validated_data["email"], ip_address=client_address(request)
+        )
+        return Response({"detail": PASSWORD_RESET_SENT}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAPIView):
+    @docs.password_reset_confirm
+    def post(self, request):
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.password_reset_confirm(
+            uid=data["uid"],
+            token=data["token"],
+            password=data["new_password"],
+            ip_address=client_address(request),
+        )
+        return Response({"detail": "password reset"})
+
+
+class EmailVerifyView(PublicAPIView):
+    @docs.email_verify
+    def post(self, request):
+        serializer = EmailLinkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.email_verify(**serializer.validated_data, ip_address=client_address(request))
+        return Response({"detail": "email verified"})
+
+
+class EmailVerificationResendView(PublicAPIView):
+    throttle_classes = (SignupAddressThrottle,)
+
+    @docs.email_verification_resend
+    def post(self, request):
+        serializer = EmailRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.email_verification_resend(
+            email=serializer.validated_data["email"], ip_address=client_address(request)
+        )
+        return Response({"detail": VERIFICATION_SENT}, status=status.HTTP_202_ACCEPTED)
 
 
 # --- Authenticated endpoints ----------------------------------------------------------

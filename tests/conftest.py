@@ -1,13 +1,26 @@
 import itertools
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
+from django.utils.html import escape
 from rest_framework.test import APIClient
 
+from accounts import emails
 from accounts.models import User
 
 PASSWORD = "correct-horse-battery-staple"
 _serial = itertools.count()
+
+
+def later(seconds: float):
+    """Travel ``seconds`` into the future, for Django, SimpleJWT and PyJWT alike."""
+    return time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=True)
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +68,42 @@ def logged_in(api, user) -> APIClient:
     response = login(api)
     assert response.status_code == 200, response.content
     return api
+
+
+@pytest.fixture(autouse=True)
+def _emails_delivered():
+    """An email handed off in one test must not land in the next test's outbox."""
+    yield
+    emails.deliveries_wait(timeout=30)
+
+
+@pytest.fixture
+def outbox(mailoutbox):
+    """Reads the emails sent so far, once the background deliveries have finished.
+
+    Emails leave after their transaction commits, so the tests that read them
+    need ``django_db(transaction=True)``.
+    """
+
+    def read() -> list:
+        emails.deliveries_wait(timeout=30)
+        return list(mailoutbox)
+
+    return read
+
+
+_URL = re.compile(r"https?://[^\s\"<>]+")
+
+
+def emailed_link(message, path: str) -> dict[str, str]:
+    """The uid and token of the link to ``FRONTEND_URL/<path>`` in an email's text and HTML."""
+    links = _URL.findall(message.body)
+    assert len(links) == 1, message.body
+    url = urlsplit(links[0])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{settings.FRONTEND_URL}/{path}"
+    params = parse_qs(url.query, strict_parsing=True)
+    assert sorted(params) == ["token", "uid"] and all(len(v) == 1 for v in params.values())
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert f'href="{escape(links[0])}"' in html
+    return {name: values[0] for name, values in params.items()}

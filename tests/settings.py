@@ -2,7 +2,9 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-with-enough-length-to-sign-hs256")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-only-secret-key-long-enough-for-every-hmac-algorithm-0123456789"
+)
 
 from config.settings import *  # noqa: E402,F403
 
@@ -11,3 +13,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The manifest storage needs collectstatic; the tests that serve static files run it themselves.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The test client speaks plain HTTP; test_production checks the redirect on a real gunicorn.
+SECURE_SSL_REDIRECT = False

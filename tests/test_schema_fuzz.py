@@ -26,7 +26,7 @@ from schemathesis.checks import (
     unsupported_method,
 )
 
-from accounts import services
+from accounts import emails, services
 from tests.conftest import PASSWORD
 
 # schemathesis' checks of single requests, but positive_data_acceptance: no schema
@@ -113,6 +113,9 @@ def call_and_validate(case, headers=None):
         assert response.content == b""
         checks = [check for check in CHECKS if check is not content_type_conformance]
     case.validate_response(response, checks=checks, headers=headers)
+    # Emails go out on background threads, drawing on `random`; they finish before
+    # Hypothesis, which watches that generator, builds the next case.
+    emails.deliveries_wait(timeout=30)
     return response
 
 

@@ -46,7 +46,8 @@ def test_try_it_out_logs_in_calls_me_refreshes_and_logs_out(page, servers):
     page.goto(f"{servers.api}/swagger/")
     expect(page.locator("#operations-auth-auth_login")).to_be_visible()
 
-    assert try_it_out(page, "auth-auth_login", {"username": username, "password": PASSWORD}) == "200"
+    credentials = {"username": username, "password": PASSWORD}
+    assert try_it_out(page, "auth-auth_login", credentials) == "200"
     assert try_it_out(page, "auth-auth_me") == "200"
     assert f'"username": "{username}"' in response_body(page, "auth-auth_me")
 

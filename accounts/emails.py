@@ -1,0 +1,150 @@
+"""The account emails: one-time links to the front end, and their delivery in the background.
+
+Links carry ``uid`` (the user's primary key, URL-safe base64) and ``token``, a
+token of Django's ``PasswordResetTokenGenerator`` family: signed with the
+secret key, expiring after ``PASSWORD_RESET_TIMEOUT``, and dead once the user
+state it hashes changes.
+
+A message is rendered and sent on a small pool of worker threads, once the
+transaction that asked for it has committed. The request only hands it over,
+so an endpoint answers as fast for an address that gets an email as for one
+that does not (no timing oracle), and a slow or failing mail server never
+holds up or changes an answer. (Equal work on both paths would instead mean
+a round trip to the mail server for addresses that have no account.) A
+message still queued when the process is killed is lost; the user asks for
+another link.
+"""
+
+import logging
+import threading
+from concurrent import futures
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.timesince import timeuntil
+from django.utils.timezone import now
+
+logger = logging.getLogger(__name__)
+
+PASSWORD_RESET_PATH = "reset-password"
+EMAIL_VERIFICATION_PATH = "verify-email"
+TEMPLATE_DIR = "accounts/email"
+
+
+class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    """Django's reset token, bound instead to the address and whether it is verified.
+
+    It stops working once the address changes or is verified; a password reset
+    or a login leaves it alone.
+    """
+
+    key_salt = "accounts.emails.EmailVerificationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.email}{user.email_verified}{timestamp}"
+
+
+email_verification_token_generator = EmailVerificationTokenGenerator()
+
+
+def link_build(*, path: str, user, generator: PasswordResetTokenGenerator) -> str:
+    query = urlencode(
+        {"uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": generator.make_token(user)}
+    )
+    return f"{settings.FRONTEND_URL}/{path}?{query}"
+
+
+# --- Delivery ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Email:
+    """A message to render from ``accounts/email/<template>{_subject.txt,.txt,.html}``."""
+
+    template: str
+    to: str
+    user_id: int
+    context: dict = field(default_factory=dict)
+
+
+def email_send(*, template: str, user, link: str) -> None:
+    """Send ``template`` to the user's address after the current transaction commits."""
+    email = Email(
+        template=template,
+        to=user.email,
+        user_id=user.pk,
+        context={
+            "username": user.get_username(),
+            "link": link,
+            "frontend_url": settings.FRONTEND_URL,
+            "valid_for": _valid_for(),
+        },
+    )
+    # Not sent for a rolled-back change, and the worker never reads the database.
+    transaction.on_commit(lambda: _submit(email), robust=True)
+
+
+def deliveries_wait(timeout: float | None = None) -> None:
+    """Block until every message handed over so far is sent or has failed."""
+    with _lock:
+        pending = list(_pending)
+    futures.wait(pending, timeout)
+
+
+# A bounded pool rather than a thread per message: a burst of requests queues
+# instead of opening as many SMTP connections at once.
+_MAX_WORKERS = 2
+_executor: futures.ThreadPoolExecutor | None = None
+_pending: set[futures.Future] = set()
+_lock = threading.Lock()
+
+
+def _submit(email: Email) -> None:
+    global _executor
+    with _lock:
+        if _executor is None:
+            # Made on first use, so that a process forked after import gets its own threads.
+            _executor = futures.ThreadPoolExecutor(_MAX_WORKERS, thread_name_prefix="account-email")
+        future = _executor.submit(_deliver, email)
+        _pending.add(future)
+    future.add_done_callback(_forget)
+
+
+def _forget(future: futures.Future) -> None:
+    with _lock:
+        _pending.discard(future)
+
+
+def _deliver(email: Email) -> None:
+    try:
+        _render(email).send()
+    except Exception as exc:
+        # One line, without the message: its link is a credential.
+        logger.error(
+            "email %s to user %s not sent: %s", email.template, email.user_id, type(exc).__name__
+        )
+
+
+def _render(email: Email) -> EmailMultiAlternatives:
+    base = f"{TEMPLATE_DIR}/{email.template}"
+    subject = " ".join(render_to_string(f"{base}_subject.txt", email.context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{base}.txt", email.context),
+        to=[email.to],
+    )
+    message.attach_alternative(render_to_string(f"{base}.html", email.context), "text/html")
+    return message
+
+
+def _valid_for() -> str:
+    """How long a link works, in words ("1 hour")."""
+    start = now()
+    return timeuntil(start + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT), start)

@@ -1,0 +1,42 @@
+"""One JSON line per request: method, path, status, duration and user id.
+
+The line never holds the query string, headers, cookies or bodies, so no
+token, password or cookie value can reach the log through it.
+"""
+
+import json
+import logging
+import time
+
+from django.utils.functional import empty
+
+logger = logging.getLogger("config.request_log")
+
+
+def _user_id(request):
+    user = getattr(request, "user", None)
+    # Django's lazy user is left unevaluated: resolving it would cost a session
+    # lookup on requests that never needed one. DRF replaces it when it authenticates.
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        if logger.isEnabledFor(logging.INFO):
+            line = {
+                "event": "request",
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": _user_id(request),
+            }
+            logger.info(json.dumps(line, default=str))
+        return response

@@ -1,0 +1,69 @@
+"""Of several concurrent refreshes with one token exactly one succeeds, on real parallel connections."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+from accounts import services
+from accounts.models import LoginSession, User
+from tests.conftest import PASSWORD, login
+
+THREADS = 8
+
+
+def _in_parallel(call, count=THREADS):
+    """Run ``call`` in ``count`` threads released at the same moment, each on its own connection."""
+    barrier = threading.Barrier(count)
+
+    def run(_):
+        try:
+            barrier.wait()
+            return call()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+@pytest.fixture
+def refresh_token(transactional_db):
+    User.objects.create_user(username="alice", email="alice@example.com", password=PASSWORD)
+    return login(APIClient()).cookies["refresh_token"].value
+
+
+def test_concurrent_refreshes_through_the_api_give_exactly_one_success(refresh_token):
+    def refresh():
+        return APIClient().post("/api/auth/refresh/", {"refresh": refresh_token}, format="json")
+
+    responses = _in_parallel(refresh)
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200] + [401] * (THREADS - 1)
+    winner = next(r for r in responses if r.status_code == 200)
+    session = LoginSession.objects.get()
+    # The losers were within the grace: nothing revoked, the winner's token is current.
+    assert session.revoked_at is None
+    assert APIClient().post(
+        "/api/auth/refresh/", {"refresh": winner.cookies["refresh_token"].value}, format="json"
+    ).status_code == 200
+    assert BlacklistedToken.objects.count() == 2
+
+
+def test_concurrent_refreshes_at_the_service_level_rotate_once(refresh_token):
+    def refresh():
+        try:
+            return services.session_refresh(raw_refresh=refresh_token)
+        except services.RefreshReusedWithinGrace:
+            return None
+
+    results = _in_parallel(refresh)
+
+    assert sum(result is not None for result in results) == 1
+    session = LoginSession.objects.get()
+    winner = next(result for result in results if result is not None)
+    assert session.current_refresh.jti == winner.refresh.jti

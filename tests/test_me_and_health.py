@@ -1,0 +1,56 @@
+from unittest import mock
+
+from django.db import OperationalError
+from rest_framework.test import APIClient
+
+from tests.conftest import login
+
+
+def test_me_returns_the_user_by_cookie(logged_in, user):
+    response = logged_in.get("/api/auth/me/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body.pop("date_joined").startswith(user.date_joined.strftime("%Y-%m-%dT%H:%M"))
+    assert body == {"id": user.id, "username": "alice", "email": "alice@example.com",
+                    "email_verified": False}
+
+
+def test_me_returns_the_user_by_bearer_header(user):
+    access = login(APIClient()).cookies["access_token"].value
+
+    response = APIClient(HTTP_AUTHORIZATION=f"Bearer {access}").get("/api/auth/me/")
+
+    assert response.json()["username"] == "alice"
+
+
+def test_me_of_a_deactivated_user_is_a_401(logged_in, user):
+    user.is_active = False
+    user.save()
+
+    response = logged_in.get("/api/auth/me/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+def test_me_of_a_deleted_user_is_a_401(logged_in, user):
+    user.delete()
+
+    assert logged_in.get("/api/auth/me/").status_code == 401
+
+
+def test_healthz_reports_the_database(db):
+    response = APIClient().get("/healthz/")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(db):
+    with mock.patch("config.health.connection.cursor", side_effect=OperationalError("down")):
+        response = APIClient().get("/healthz/")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+    assert response.json()["database"] == "unavailable"

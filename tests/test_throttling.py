@@ -1,0 +1,178 @@
+"""Login and signup rate limits through the API.
+
+Per address and per account, with and without proxies in front, and with the cache down.
+"""
+
+import logging
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from accounts.models import LoginSession
+from tests.conftest import PASSWORD
+from tests.servers import free_port
+
+
+def limits(*, login: str = "3/min", signup: str = "2/hour", num_proxies: int = 0):
+    """Small rates, read by the throttles at each request."""
+    return override_settings(
+        REST_FRAMEWORK={
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"login": login, "signup": signup},
+            "NUM_PROXIES": num_proxies,
+        }
+    )
+
+
+def attempt_login(api, username: str, password: str = "wrong-password", **headers):
+    return api.post(
+        "/api/auth/login/", {"username": username, "password": password}, format="json", **headers
+    )
+
+
+def signup(api, n: int, **headers):
+    return api.post(
+        "/api/auth/signup/",
+        {"username": f"newcomer{n}", "email": f"newcomer{n}@example.com", "password": PASSWORD},
+        format="json",
+        **headers,
+    )
+
+
+def assert_throttled(response):
+    assert response.status_code == 429, response.content
+    assert int(response["Retry-After"]) > 0
+    assert response.json()["code"] == "throttled"
+
+
+# --- Login ------------------------------------------------------------------------------
+
+@limits()
+def test_login_is_limited_per_client_address(api, user):
+    for n in range(3):
+        assert attempt_login(api, f"nobody{n}", REMOTE_ADDR="198.51.100.1").status_code == 401
+
+    # Even the right password waits once the address is over its limit.
+    assert_throttled(attempt_login(api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.1"))
+    assert attempt_login(api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.2").status_code == 200
+
+
+@limits()
+def test_login_is_limited_per_account_whatever_the_address(api, user, make_user):
+    make_user("bob")
+    for n, name in enumerate(["alice", "ALICE", " Alice "]):
+        assert attempt_login(api, name, REMOTE_ADDR=f"198.51.100.{n}").status_code == 401
+
+    assert_throttled(attempt_login(api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.50"))
+    # Another account from that same fresh address is not held back.
+    assert attempt_login(api, "bob", PASSWORD, REMOTE_ADDR="198.51.100.50").status_code == 200
+
+
+@limits()
+def test_a_forged_forwarded_for_does_not_dodge_the_limit_without_proxies(api, user):
+    for n in range(3):
+        response = attempt_login(
+            api, f"nobody{n}", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+        )
+        assert response.status_code == 401
+
+    assert_throttled(
+        attempt_login(
+            api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.99"
+        )
+    )
+
+
+@limits()
+def test_without_proxies_the_session_records_the_connecting_address(api, user):
+    response = attempt_login(
+        api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+
+    assert response.status_code == 200
+    assert LoginSession.objects.get().ip_address == "198.51.100.1"
+
+
+@limits(num_proxies=1)
+def test_behind_one_proxy_each_forwarded_client_has_its_own_limit(api, user):
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(3):
+        response = attempt_login(api, f"nobody{n}", HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
+        assert response.status_code == 401
+
+    assert_throttled(
+        attempt_login(api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
+    )
+    response = attempt_login(api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.2", **proxy)
+    assert response.status_code == 200
+    assert LoginSession.objects.get().ip_address == "203.0.113.2"
+
+
+@limits(num_proxies=1)
+def test_behind_one_proxy_addresses_the_client_prepends_are_ignored(api, user):
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(3):
+        # The proxy appends the address it saw; what the client sent stands before it.
+        forwarded = f"198.51.100.{n}, 203.0.113.1"
+        response = attempt_login(api, f"nobody{n}", HTTP_X_FORWARDED_FOR=forwarded, **proxy)
+        assert response.status_code == 401
+
+    assert_throttled(
+        attempt_login(
+            api, "alice", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.1", **proxy
+        )
+    )
+
+
+# --- Signup -----------------------------------------------------------------------------
+
+@limits()
+def test_signup_is_limited_per_client_address(api, db):
+    assert signup(api, 1, REMOTE_ADDR="198.51.100.1").status_code == 201
+    assert signup(api, 2, REMOTE_ADDR="198.51.100.1").status_code == 201
+
+    assert_throttled(signup(api, 3, REMOTE_ADDR="198.51.100.1"))
+    assert signup(api, 4, REMOTE_ADDR="198.51.100.2").status_code == 201
+
+
+@limits()
+def test_login_and_signup_limits_are_counted_apart(api, user):
+    for n in range(2):
+        assert signup(api, n, REMOTE_ADDR="198.51.100.1").status_code == 201
+
+    assert attempt_login(api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.1").status_code == 200
+
+
+# --- The cache is down ------------------------------------------------------------------
+
+@pytest.fixture
+def cache_down():
+    """The cache is a Redis server that is not there: every call raises."""
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        yield
+
+
+@limits(login="1/min", signup="1/hour")
+def test_login_lets_every_attempt_through_while_the_cache_is_down(api, user, cache_down, caplog):
+    caplog.set_level(logging.WARNING, logger="accounts.throttling")
+
+    assert attempt_login(api, "alice").status_code == 401
+    response = attempt_login(api, "alice", PASSWORD)
+
+    assert response.status_code == 200
+    assert "access_token" in response.cookies
+    assert "throttle login skipped: cache unavailable (ConnectionError)" in caplog.text
+
+
+@limits(login="1/min", signup="1/hour")
+def test_signup_works_while_the_cache_is_down(api, db, cache_down):
+    assert signup(api, 1).status_code == 201
+    assert signup(api, 2).status_code == 201
