@@ -1,4 +1,8 @@
-"""Unknown paths under /api/ answer JSON 404 whatever the method, CSRF cookie or not."""
+"""Unknown paths under /api/ answer JSON 404 to every method, with Django's CSRF checks on.
+
+The `api` client enforces CSRF as a browser's requests meet it; a client that
+skips the checks would not see Django's HTML 403 page answer first.
+"""
 
 import pytest
 
