@@ -5,7 +5,7 @@ from drf_yasg.views import get_schema_view
 from rest_framework.permissions import AllowAny
 
 from accounts.errors import api_not_found
-from config.health import healthz
+from config.health import HealthView
 
 api_info = openapi.Info(
     title="Cookie-JWT auth API",
@@ -41,7 +41,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/auth/", include("accounts.urls")),
     re_path(r"^api/", api_not_found),
-    path("healthz/", healthz, name="healthz"),
+    path("healthz/", HealthView.as_view(), name="healthz"),
     re_path(
         r"^swagger\.(?P<format>json|yaml)$",
         schema_view.without_ui(cache_timeout=0),

@@ -155,3 +155,11 @@ def test_docs_pages_render(api, url):
 def test_swagger_ui_sends_no_schema_to_an_online_validator(api):
     response = api.get("/swagger/")
     assert b'"validatorUrl": null' in response.content
+
+
+def test_the_health_check_is_documented_as_public(spec):
+    operation = _operation(spec, "/healthz/", "get")
+
+    assert operation is not None
+    assert operation["security"] == []
+    assert {"200", "503"} <= set(operation["responses"])

@@ -329,8 +329,8 @@ def test_a_refused_signup_sends_nothing(make_user, outbox):
 def test_the_docs_describe_both_endpoints_as_public(db):
     paths = json.loads(APIClient().get("/swagger.json").content)["paths"]
 
-    email_verify = paths["/email/verify/"]["post"]
-    email_resend = paths["/email/verify/resend/"]["post"]
+    email_verify = paths["/api/auth/email/verify/"]["post"]
+    email_resend = paths["/api/auth/email/verify/resend/"]["post"]
     assert set(email_verify["responses"]) == {"200", "400", "415"}
     assert set(email_resend["responses"]) == {"202", "400", "415", "429"}
     assert email_verify["security"] == email_resend["security"] == []

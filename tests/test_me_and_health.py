@@ -54,3 +54,18 @@ def test_healthz_is_503_when_the_database_does_not_answer(db):
     assert response.status_code == 503
     assert response.json()["status"] == "error"
     assert response.json()["database"] == "unavailable"
+
+
+def test_healthz_answers_json_whatever_the_accept_header(db):
+    response = APIClient().get("/healthz/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_ignores_a_forged_access_cookie(db):
+    client = APIClient()
+    client.cookies["access_token"] = "forged"
+
+    assert client.get("/healthz/").status_code == 200

@@ -357,8 +357,8 @@ def test_a_deployment_can_replace_the_email_templates(user, outbox, tmp_path, se
 def test_the_docs_describe_both_endpoints_as_public(db):
     paths = json.loads(APIClient().get("/swagger.json").content)["paths"]
 
-    reset = paths["/password/reset/"]["post"]
-    reset_confirm = paths["/password/reset/confirm/"]["post"]
+    reset = paths["/api/auth/password/reset/"]["post"]
+    reset_confirm = paths["/api/auth/password/reset/confirm/"]["post"]
     assert set(reset["responses"]) == {"202", "400", "415", "429"}
     assert set(reset_confirm["responses"]) == {"200", "400", "415"}
     assert reset["security"] == reset_confirm["security"] == []
