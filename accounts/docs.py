@@ -312,8 +312,10 @@ password_reset = swagger_auto_schema(
     responses={
         202: openapi.Response(_SENT, DetailSerializer),
         400: _validation("A malformed email address, or a value that is not a string."),
+        413: TOO_LARGE,
         415: UNSUPPORTED,
         429: THROTTLED,
+        503: UNAVAILABLE,
     },
 )
 
@@ -329,7 +331,9 @@ password_reset_confirm = swagger_auto_schema(
     responses={
         200: openapi.Response('"password reset"; every session revoked.', DetailSerializer),
         400: _validation(f"{_LINK_FAILED}; or field errors: a weak new_password, a missing field."),
+        413: TOO_LARGE,
         415: UNSUPPORTED,
+        503: UNAVAILABLE,
     },
 )
 
@@ -345,7 +349,9 @@ email_verify = swagger_auto_schema(
     responses={
         200: openapi.Response('"email verified".', DetailSerializer),
         400: _validation(f"{_LINK_FAILED}; or field errors: a missing field."),
+        413: TOO_LARGE,
         415: UNSUPPORTED,
+        503: UNAVAILABLE,
     },
 )
 
@@ -360,7 +366,9 @@ email_verification_resend = swagger_auto_schema(
     responses={
         202: openapi.Response(_SENT, DetailSerializer),
         400: _validation("A malformed email address, or a value that is not a string."),
+        413: TOO_LARGE,
         415: UNSUPPORTED,
         429: THROTTLED,
+        503: UNAVAILABLE,
     },
 )

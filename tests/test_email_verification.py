@@ -331,6 +331,6 @@ def test_the_docs_describe_both_endpoints_as_public(db):
 
     email_verify = paths["/api/auth/email/verify/"]["post"]
     email_resend = paths["/api/auth/email/verify/resend/"]["post"]
-    assert set(email_verify["responses"]) == {"200", "400", "415"}
-    assert set(email_resend["responses"]) == {"202", "400", "415", "429"}
+    assert set(email_verify["responses"]) == {"200", "400", "413", "415", "503"}
+    assert set(email_resend["responses"]) == {"202", "400", "413", "415", "429", "503"}
     assert email_verify["security"] == email_resend["security"] == []
