@@ -37,10 +37,11 @@ test-postgres: setup
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_POSTGRES=1 $(BIN)/pytest
 
 # The reference browser client on http://localhost:3000, for use against `make run`
-# (static files: it needs no .venv).
+# (static files, also at the emailed links' paths /reset-password and /verify-email;
+# it needs no .venv).
 example:
 	@echo "Example client: http://localhost:$(EXAMPLE_PORT)/ (API: http://localhost:$(PORT), run it with make run)"
-	$(PYTHON) -m http.server $(EXAMPLE_PORT) --bind 127.0.0.1 --directory examples
+	$(PYTHON) examples/serve.py $(EXAMPLE_PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache db.sqlite3 db.sqlite3-* test-db.sqlite3*

@@ -169,6 +169,35 @@ export function createAuthClient({ baseUrl = "http://localhost:8000", onSessionE
       });
     },
 
+    // Account recovery and email verification. The emailed links point at the front end:
+    // FRONTEND_URL/reset-password?uid=…&token=… and FRONTEND_URL/verify-email?uid=…&token=…;
+    // the page passes their uid and token on as they are. A bad, expired or used link is an
+    // ApiError with status 400 and body.code "invalid_link".
+
+    /** Emails a reset link. Resolves to {detail}, the same whether or not the address has an account. */
+    requestPasswordReset(email) {
+      return send("POST", "password/reset/", { email }).then(parse);
+    },
+
+    /**
+     * Sets a new password from a reset link; every session of the user ends. A weak password
+     * is a 400 with body.new_password (a list of messages) and leaves the link usable.
+     */
+    confirmPasswordReset({ uid, token, newPassword }) {
+      return send("POST", "password/reset/confirm/", { uid, token, new_password: newPassword })
+        .then(parse);
+    },
+
+    /** Marks the address of a verification link as verified. */
+    verifyEmail({ uid, token }) {
+      return send("POST", "email/verify/", { uid, token }).then(parse);
+    },
+
+    /** Emails a new verification link. Resolves to {detail}, the same for every address. */
+    resendVerification(email) {
+      return send("POST", "email/verify/resend/", { email }).then(parse);
+    },
+
     /** Any other endpoint under /api/auth/, with the same CSRF and refresh handling. */
     call,
   };

@@ -2,14 +2,20 @@
 
 The API runs as gunicorn does in production (a subprocess with its own SQLite
 file, configured through the environment) and the example client is served on
-another port of localhost, the origin that the API's CORS and CSRF settings trust.
+another port of localhost, the origin that the API's CORS and CSRF settings trust
+and that its emailed links point at. The API writes its emails to files, where
+the tests read the links.
 
 Without Chromium the tests are skipped with the reason; REQUIRE_BROWSER=1 (set by
 CI) turns that into a failure, so that CI cannot skip them silently.
 """
 
+import email.policy
+import importlib.util
+import itertools
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,9 +23,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from email.message import EmailMessage
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,7 +43,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PORTS = range(8400, 8500)
+
+
+def _ports() -> range:
+    """E2E_PORTS=8500-8599 moves the servers to another range (two checkouts testing at once)."""
+    spec = os.environ.get("E2E_PORTS", "8400-8499")
+    first, _, last = spec.partition("-")
+    if not (first.isdigit() and last.isdigit()):
+        raise RuntimeError(f"E2E_PORTS must be a range such as 8500-8599, not {spec!r}")
+    return range(int(first), int(last) + 1)
+
+
+PORTS = _ports()
 PASSWORD = "correct-horse-battery-staple"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 # Generous: the machine may be busy; a passing step takes a fraction of it.
@@ -67,16 +86,25 @@ def _browser_available():
 @dataclass(frozen=True)
 class Servers:
     api: str  # http://localhost:<port>
-    example: str  # http://localhost:<port>, the front end's origin
+    example: str  # http://localhost:<port>, the front end's origin and FRONTEND_URL
+    emails: Path  # EMAIL_FILE_PATH: the API's file email backend writes here
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+def _example_handler() -> type:
+    """The handler of `make example` (examples/serve.py), without its request log."""
+    spec = importlib.util.spec_from_file_location("example_serve", ROOT / "examples" / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+
+    class QuietHandler(serve.ExampleHandler):
+        def log_message(self, format, *args):
+            pass
+
+    return QuietHandler
 
 
 def _serve_examples() -> ThreadingHTTPServer:
-    handler = partial(_QuietHandler, directory=str(ROOT / "examples"))
+    handler = _example_handler()
     for port in PORTS:
         try:
             server = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -84,7 +112,7 @@ def _serve_examples() -> ThreadingHTTPServer:
             continue
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
-    raise RuntimeError("no free port in 8400-8499 for the example page")
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1} for the example page")
 
 
 def _free_port() -> int:
@@ -95,7 +123,7 @@ def _free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 8400-8499 for the API")
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1} for the API")
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
@@ -138,11 +166,24 @@ def _start_api(env: dict, port: int, workdir: Path) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="package")
-def servers(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("e2e")
-    example_server = _serve_examples()
-    example_origin = f"http://localhost:{example_server.server_address[1]}"
+def example_origin():
+    """The example page, served as `make example` serves it."""
+    server = _serve_examples()
+    try:
+        yield f"http://localhost:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def api_server(workdir: Path, example_origin: str, **settings: str) -> Iterator[Servers]:
+    """The API in gunicorn, with its own database and email directory in ``workdir``.
+
+    ``settings`` are added to its environment, e.g. AUTH_EMAIL_VERIFICATION="mandatory".
+    """
     api_port = _free_port()
+    emails = workdir / "emails"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -154,18 +195,31 @@ def servers(tmp_path_factory):
         "CSRF_TRUSTED_ORIGINS": example_origin,
         "AUTH_LOGIN_THROTTLE_RATE": "1000/min",
         "AUTH_SIGNUP_THROTTLE_RATE": "1000/min",
-        "DJANGO_EMAIL_BACKEND": "locmem",
+        # The emailed links lead to the example page, as they would to a front end.
+        "FRONTEND_URL": example_origin,
+        "DJANGO_EMAIL_BACKEND": "filebased",
+        "EMAIL_FILE_PATH": str(emails),
+        **settings,
     }
+    api = _start_api(env, api_port, workdir)
     try:
-        api = _start_api(env, api_port, workdir)
-        try:
-            yield Servers(api=f"http://localhost:{api_port}", example=example_origin)
-        finally:
-            api.terminate()
-            api.wait(timeout=10)
+        yield Servers(api=f"http://localhost:{api_port}", example=example_origin, emails=emails)
     finally:
-        example_server.shutdown()
-        example_server.server_close()
+        api.terminate()
+        api.wait(timeout=10)
+
+
+@pytest.fixture(scope="package")
+def servers(tmp_path_factory, example_origin):
+    with api_server(tmp_path_factory.mktemp("e2e"), example_origin) as running:
+        yield running
+
+
+_serial = itertools.count()
+
+
+def unique_username() -> str:
+    return f"browser{next(_serial)}"
 
 
 def signup(servers: Servers, username: str) -> str:
@@ -181,6 +235,50 @@ def signup(servers: Servers, username: str) -> str:
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 201
     return username
+
+
+@pytest.fixture
+def username(servers):
+    return signup(servers, unique_username())
+
+
+# --- Emails ---------------------------------------------------------------------------
+
+# Django's file backend ends every message with this line.
+_MESSAGE_END = b"\n" + b"-" * 79 + b"\n"
+_URL = re.compile(r"https?://\S+")
+
+
+def _emails_written(directory: Path) -> list[EmailMessage]:
+    messages = []
+    for path in sorted(directory.glob("*.log")):
+        # A file may be half written: only the messages before an end line are whole.
+        *whole, _rest = path.read_bytes().split(_MESSAGE_END)
+        messages += [email.message_from_bytes(m, policy=email.policy.default) for m in whole]
+    return messages
+
+
+def emailed_links(servers: Servers, *, to: str, path: str, count: int = 1) -> list[str]:
+    """The links to FRONTEND_URL/<path> in the emails to ``to``, once ``count`` have arrived.
+
+    The API sends its emails on a background thread after the request's
+    transaction commits, so they are waited for, within a bound.
+    """
+    prefix = f"{servers.example}/{path}?"
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        links = [
+            link
+            for message in _emails_written(servers.emails)
+            if message["To"] == to
+            for link in _URL.findall(message.get_body(("plain",)).get_content())
+            if link.startswith(prefix)
+        ]
+        if len(links) >= count:
+            return links
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{count} email(s) to {to} linking to {prefix}… expected: {links}")
+        time.sleep(0.1)
 
 
 # --- Browser ------------------------------------------------------------------------
@@ -226,3 +324,30 @@ def new_page(browser):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+# --- The example page -----------------------------------------------------------------
+
+def open_example(page, servers: Servers) -> None:
+    """Opens the page with ?api=, which it remembers for the emailed links opened later."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{servers.example}/?api={servers.api}")
+    expect(page.locator("#log")).to_contain_text("ready")
+
+
+def submit_login(page, username: str, password: str = PASSWORD) -> None:
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-form button")
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    from playwright.sync_api import expect
+
+    submit_login(page, username, password)
+    expect(page.locator("#user")).to_have_text(username)
+
+
+def cookies(page) -> dict:
+    return {cookie["name"]: cookie for cookie in page.context.cookies()}

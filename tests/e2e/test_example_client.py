@@ -1,36 +1,11 @@
 """The reference client (examples/) in Chromium, on another origin than the API."""
 
-import itertools
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, signup
+from tests.e2e.conftest import cookies, log_in, open_example
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
-
-_serial = itertools.count()
-
-
-@pytest.fixture
-def username(servers):
-    return signup(servers, f"browser{next(_serial)}")
-
-
-def open_example(page, servers):
-    page.goto(f"{servers.example}/?api={servers.api}")
-    expect(page.locator("#log")).to_contain_text("ready")
-
-
-def log_in(page, username):
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button")
-    expect(page.locator("#user")).to_have_text(username)
-
-
-def cookies(page) -> dict:
-    return {cookie["name"]: cookie for cookie in page.context.cookies()}
 
 
 def test_login_then_parallel_calls_after_expiry_share_one_refresh_then_logout(
