@@ -1,0 +1,486 @@
+"""``make bench``: this service against stock SimpleJWT and a plain Django view, in one run.
+
+It builds four SQLite databases under ``bench/.data/`` (this service's and
+stock SimpleJWT's, each empty and with a million login sessions' history),
+serves each with gunicorn (two sync workers on 127.0.0.1), and then, in
+rounds that alternate the variants so that a noisy machine weighs on all of
+them alike:
+
+- loads each authenticated view and the plain Django ceiling with ``wrk -t2 -c16``;
+- refreshes one after another, on the empty and on the full databases;
+- logs in one after another.
+
+It prints the medians as Markdown tables with the goals of the performance
+issue, and exits with status 1 when one is not met. Environment knobs:
+``BENCH_ROUNDS`` (5), ``BENCH_SECONDS`` per wrk run (5), ``BENCH_ROWS`` login
+sessions in the full databases (1000000), ``BENCH_REFRESHES`` (100) and
+``BENCH_LOGINS`` (4) per round and variant, ``BENCH_PORT`` (8200: ports 8201-8204).
+"""
+
+import http.client
+import json
+import os
+import platform
+import secrets
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+from bench.probe import PASSWORD, USERNAME
+from bench.seed import seed_project, seed_stock
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data"
+BIN = Path(sys.executable).parent
+LUA = ROOT / "bench" / "report.lua"
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+REFRESHES = int(os.environ.get("BENCH_REFRESHES", "100"))
+LOGINS = int(os.environ.get("BENCH_LOGINS", "4"))
+PORT = int(os.environ.get("BENCH_PORT", "8200"))
+WORKERS = 2
+
+GOAL_COOKIE_OVER_STOCK = 1.25
+GOAL_REFRESH_OVER_STOCK = 0.7
+GOAL_REFRESH_FULL_OVER_EMPTY = 1.1
+GOAL_LOGIN_OVER_PBKDF2 = 0.5
+MAX_REFRESH_STATEMENTS = 6
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- Servers --------------------------------------------------------------------------
+
+@dataclass
+class Server:
+    """One gunicorn serving one settings module on one database."""
+
+    name: str
+    port: int
+    settings: str
+    database: Path
+    ready_path: str
+    process: subprocess.Popen | None = None
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
+        env.update(DJANGO_SETTINGS_MODULE=self.settings, DJANGO_SECRET_KEY=self.secret)
+        if self.settings == "config.settings":
+            env.update(
+                DJANGO_DEBUG="0",
+                DATABASE_URL=f"sqlite:///{self.database}",
+                # The benchmark logs in more often than the shipped 10 a minute allows.
+                AUTH_LOGIN_THROTTLE_RATE="100000/min",
+            )
+        else:
+            env["BENCH_STOCK_DB"] = str(self.database)
+        return env
+
+    def manage(self, *args: str) -> str:
+        return _run([str(BIN / "python"), *args], env=self.env)
+
+    def start(self) -> None:
+        output = open(DATA / f"{self.name}.log", "w")
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(WORKERS),
+             "--bind", f"127.0.0.1:{self.port}"],
+            cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} server exited; see {DATA / (self.name + '.log')}")
+            try:
+                if request(self.port, "GET", self.ready_path).status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"{self.name} server did not answer on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _run(command: list[str], *, env: dict[str, str]) -> str:
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+# --- HTTP clients ---------------------------------------------------------------------
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    cookies: dict[str, str]
+
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+def request(port: int, method: str, path: str, *, body=None, headers=None) -> Response:
+    """One request on a fresh connection, as gunicorn's sync workers close each one."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = dict(headers or {})
+    payload = None
+    if body is not None:
+        payload = json.dumps(body)
+        headers["Content-Type"] = "application/json"
+    try:
+        connection.request(method, path, body=payload, headers=headers)
+        response = connection.getresponse()
+        jar = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            jar.load(header)
+        return Response(response.status, response.read(), {k: m.value for k, m in jar.items()})
+    finally:
+        connection.close()
+
+
+def _expect(response: Response, status: int, what: str) -> Response:
+    if response.status != status:
+        raise SystemExit(f"{what}: HTTP {response.status} {response.body[:300]!r}")
+    return response
+
+
+class ProjectClient:
+    """A browser on this service: cookies, and the CSRF header on unsafe requests."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def login(self) -> None:
+        response = request(
+            self.port, "POST", "/api/auth/login/", body={"username": USERNAME, "password": PASSWORD}
+        )
+        self.cookies.update(_expect(response, 200, "login").cookies)
+
+    def refresh(self) -> None:
+        cookies = "; ".join(f"{name}={self.cookies[name]}" for name in ("refresh_token", "csrftoken"))
+        response = request(
+            self.port, "POST", "/api/auth/refresh/",
+            headers={"Cookie": cookies, "X-CSRFToken": self.cookies["csrftoken"]},
+        )
+        self.cookies.update(_expect(response, 200, "refresh").cookies)
+
+    @property
+    def access(self) -> str:
+        return self.cookies["access_token"]
+
+
+class StockClient:
+    """A client of stock SimpleJWT: tokens in JSON bodies."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.tokens: dict[str, str] = {}
+
+    def login(self) -> None:
+        response = request(
+            self.port, "POST", "/api/token/", body={"username": USERNAME, "password": PASSWORD}
+        )
+        self.tokens = _expect(response, 200, "stock login").json()
+
+    def refresh(self) -> None:
+        response = request(
+            self.port, "POST", "/api/token/refresh/", body={"refresh": self.tokens["refresh"]}
+        )
+        self.tokens = _expect(response, 200, "stock refresh").json()
+
+    @property
+    def access(self) -> str:
+        return self.tokens["access"]
+
+
+# --- Measurements ---------------------------------------------------------------------
+
+@dataclass
+class LoadVariant:
+    key: str
+    label: str
+    port: int
+    path: str
+    headers: callable
+    runs: list[dict] = field(default_factory=list)
+
+    def median(self, name: str) -> float:
+        return statistics.median(run[name] for run in self.runs)
+
+
+def wrk(variant: LoadVariant, seconds: int) -> dict:
+    headers = variant.headers()
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(LUA)]
+    for header in headers:
+        command += ["-H", header]
+    command.append(f"http://127.0.0.1:{variant.port}{variant.path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    if result["non_2xx"]:
+        raise SystemExit(f"{variant.label}: {result['non_2xx']} responses were not 2xx")
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["p50"] = result["p50_us"] / 1000
+    result["p99"] = result["p99_us"] / 1000
+    return result
+
+
+def timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def alternating(items: list, round_number: int) -> list:
+    return items if round_number % 2 == 0 else items[::-1]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import django
+    import gunicorn
+
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    wrk_version = (wrk_version.stdout or wrk_version.stderr).split()[1]
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}; Python "
+        f"{platform.python_version()}, Django {django.get_version()}, SQLite "
+        f"{sqlite3.sqlite_version}, gunicorn {gunicorn.__version__} ({WORKERS} sync workers), "
+        f"wrk {wrk_version} (-t2 -c16)"
+    )
+
+
+# --- The run --------------------------------------------------------------------------
+
+def build(project: Server, stock: Server, project_full: Server, stock_full: Server) -> dict:
+    log("migrating the databases and creating the benchmark user")
+    project.manage("manage.py", "migrate", "--noinput")
+    project.manage("manage.py", "collectstatic", "--noinput")
+    project.manage("-m", "bench.probe", "user")
+    stock.manage("manage.py", "migrate", "--noinput")
+    stock.manage("-m", "bench.probe", "user")
+    shutil.copyfile(project.database, project_full.database)
+    shutil.copyfile(stock.database, stock_full.database)
+    log(f"seeding {ROWS:,} login sessions' history into the full databases")
+    return {
+        "project": seed_project(str(project_full.database), ROWS),
+        "stock": seed_stock(str(stock_full.database), ROWS),
+    }
+
+
+def statement_counts(project: Server, stock: Server) -> dict:
+    """Counted on copies, so that the measured databases stay as built."""
+    counts = {}
+    for server in (project, stock):
+        scratch = DATA / f"{server.name}-statements.sqlite3"
+        shutil.copyfile(server.database, scratch)
+        probe = Server(server.name, server.port, server.settings, scratch, server.ready_path)
+        counts[server.name] = json.loads(probe.manage("-m", "bench.probe", "statements"))
+    return counts
+
+
+def load_rounds(project: ProjectClient, stock: StockClient) -> list[LoadVariant]:
+    variants = [
+        LoadVariant("ceiling", "plain Django view, constant JSON (the ceiling)",
+                    stock.port, "/api/ceiling/", lambda: []),
+        LoadVariant("stock", "stock SimpleJWT, Bearer header",
+                    stock.port, "/api/me/", lambda: [f"Authorization: Bearer {stock.access}"]),
+        LoadVariant("stateless", "stock SimpleJWT stateless, no user lookup (reference)",
+                    stock.port, "/api/me-stateless/",
+                    lambda: [f"Authorization: Bearer {stock.access}"]),
+        LoadVariant("cookie", "this service, `me` with the access cookie",
+                    project.port, "/api/auth/me/", lambda: [f"Cookie: access_token={project.access}"]),
+        LoadVariant("bearer", "this service, `me` with a Bearer header",
+                    project.port, "/api/auth/me/",
+                    lambda: [f"Authorization: Bearer {project.access}"]),
+    ]
+    project.login()
+    stock.login()
+    for variant in variants:
+        _expect(request(variant.port, "GET", variant.path,
+                        headers=dict(h.split(": ", 1) for h in variant.headers())),
+                200, variant.label)
+        wrk(variant, 2)  # warm-up
+    for round_number in range(ROUNDS):
+        log(f"load round {round_number + 1}/{ROUNDS}")
+        # Fresh tokens each round: access tokens live five minutes.
+        project.login()
+        stock.login()
+        for variant in alternating(variants, round_number):
+            variant.runs.append(wrk(variant, SECONDS))
+    return variants
+
+
+def refresh_rounds(clients: dict) -> dict[str, list[float]]:
+    samples = {name: [] for name in clients}
+    for round_number in range(ROUNDS):
+        log(f"refresh round {round_number + 1}/{ROUNDS}")
+        for name in alternating(list(clients), round_number):
+            client = clients[name]
+            client.login()
+            samples[name] += [timed(client.refresh) for _ in range(REFRESHES)]
+    return samples
+
+
+def login_rounds(clients: dict) -> dict[str, list[float]]:
+    samples = {name: [] for name in clients}
+    for round_number in range(ROUNDS):
+        for name in alternating(list(clients), round_number):
+            samples[name] += [timed(clients[name].login) for _ in range(LOGINS)]
+    return samples
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    shutil.rmtree(DATA, ignore_errors=True)
+    DATA.mkdir(parents=True)
+    project = Server("project", PORT + 1, "config.settings", DATA / "project.sqlite3", "/healthz/")
+    project_full = Server("project-full", PORT + 2, "config.settings",
+                          DATA / "project-full.sqlite3", "/healthz/", secret=project.secret)
+    stock = Server("stock", PORT + 3, "bench.stock_settings", DATA / "stock.sqlite3", "/api/ceiling/")
+    stock_full = Server("stock-full", PORT + 4, "bench.stock_settings",
+                        DATA / "stock-full.sqlite3", "/api/ceiling/", secret=stock.secret)
+    servers = [project, project_full, stock, stock_full]
+
+    seeded = build(project, stock, project_full, stock_full)
+    statements = statement_counts(project, stock)
+    hashers = json.loads(project.manage("-m", "bench.probe", "hashers"))
+    try:
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.wait_ready()
+        load = load_rounds(ProjectClient(project.port), StockClient(stock.port))
+        refresh = refresh_rounds({
+            "project": ProjectClient(project.port),
+            "project-full": ProjectClient(project_full.port),
+            "stock": StockClient(stock.port),
+            "stock-full": StockClient(stock_full.port),
+        })
+        login = login_rounds({"project": ProjectClient(project.port), "stock": StockClient(stock.port)})
+    finally:
+        for server in servers:
+            server.stop()
+
+    report, met = render(load, refresh, login, statements, hashers, seeded)
+    print(report)
+    (DATA / "report.md").write_text(report)
+    return 0 if met else 1
+
+
+# --- The report -----------------------------------------------------------------------
+
+def render(load, refresh, login, statements, hashers, seeded) -> tuple[str, bool]:
+    by_key = {variant.key: variant for variant in load}
+    ceiling = by_key["ceiling"].median("rps")
+    lines = [
+        f"Machine: {machine()}.",
+        f"{ROUNDS} rounds, variants alternating; medians of the rounds.",
+        "",
+        "| variant | requests/s | p50 ms | p99 ms | of the ceiling |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for variant in load:
+        rps = variant.median("rps")
+        lines.append(
+            f"| {variant.label} | {rps:,.0f} | {variant.median('p50'):.1f} | "
+            f"{variant.median('p99'):.1f} | {rps / ceiling:.2f} |"
+        )
+
+    ms = {name: statistics.median(samples) for name, samples in refresh.items()}
+    refresh_sql = {name: statements[name]["refresh"] for name in ("project", "stock")}
+    lines += [
+        "",
+        f"Refresh, one after another ({REFRESHES} a round; median ms). The full databases hold "
+        f"{seeded['project']['accounts_loginsession']:,} login sessions, "
+        f"{seeded['project']['token_blacklist_outstandingtoken']:,} outstanding and "
+        f"{seeded['project']['token_blacklist_blacklistedtoken']:,} blacklisted tokens "
+        f"(stock: {seeded['stock']['token_blacklist_outstandingtoken']:,} and "
+        f"{seeded['stock']['token_blacklist_blacklistedtoken']:,}).",
+        "",
+        "| refresh | ms, empty tables | ms, full tables | full / empty | SQL statements | transactions |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, label in (("project", "this service, cookie"), ("stock", "stock SimpleJWT, rotation + blacklist")):
+        lines.append(
+            f"| {label} | {ms[name]:.2f} | {ms[name + '-full']:.2f} | "
+            f"{ms[name + '-full'] / ms[name]:.2f} | {refresh_sql[name]['statements']} | "
+            f"{refresh_sql[name]['transactions']} |"
+        )
+
+    login_ms = {name: statistics.median(samples) for name, samples in login.items()}
+    configured = hashers["configured"]
+    params = configured["params"]
+    lines += [
+        "",
+        f"Login, one after another ({LOGINS} a round; median ms), and the password hash alone.",
+        "",
+        "| login | ms | hash alone, ms | SQL statements |",
+        "| --- | ---: | ---: | ---: |",
+        f"| this service, Argon2id m={params['memory_cost'] // 1024} MiB t={params['time_cost']} "
+        f"p={params['parallelism']} | {login_ms['project']:.0f} | {configured['ms']:.0f} | "
+        f"{statements['project']['login']['statements']} |",
+        f"| stock SimpleJWT, Django's PBKDF2 ({hashers['django_pbkdf2']['iterations']:,} "
+        f"iterations) | {login_ms['stock']:.0f} | {hashers['django_pbkdf2']['ms']:.0f} | "
+        f"{statements['stock']['login']['statements']} |",
+        f"| (Django's default Argon2: m=100 MiB t=2 p=8) | | {hashers['django_argon2']['ms']:.0f} | |",
+        "",
+        "Other statement counts: this service's `me` "
+        f"{statements['project']['me']['statements']}, logout "
+        f"{statements['project']['logout']['statements']}; stock SimpleJWT's `me` "
+        f"{statements['stock']['me']['statements']} (plus a new database connection per request).",
+    ]
+
+    goals = [
+        ("cookie `me` / stock SimpleJWT, requests/s", by_key["cookie"].median("rps")
+         / by_key["stock"].median("rps"), ">=", GOAL_COOKIE_OVER_STOCK),
+        ("refresh / stock SimpleJWT's, ms", ms["project"] / ms["stock"], "<=", GOAL_REFRESH_OVER_STOCK),
+        ("refresh with full tables / empty, ms", ms["project-full"] / ms["project"], "<=",
+         GOAL_REFRESH_FULL_OVER_EMPTY),
+        ("refresh SQL statements", refresh_sql["project"]["statements"], "<=", MAX_REFRESH_STATEMENTS),
+        ("refresh transactions", refresh_sql["project"]["transactions"], "<=", 1),
+        ("login / stock SimpleJWT's PBKDF2 login, ms", login_ms["project"] / login_ms["stock"], "<=",
+         GOAL_LOGIN_OVER_PBKDF2),
+    ]
+    lines += ["", "| goal | measured | target | |", "| --- | ---: | ---: | --- |"]
+    met = True
+    for label, value, relation, target in goals:
+        ok = value >= target if relation == ">=" else value <= target
+        met &= ok
+        shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+        lines.append(f"| {label} | {shown} | {relation} {target} | {'met' if ok else 'NOT MET'} |")
+    return "\n".join(lines), met
+
+
+if __name__ == "__main__":
+    sys.exit(main())
