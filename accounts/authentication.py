@@ -6,7 +6,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 
 from accounts.middleware import ACCESS_FROM_COOKIE
-from accounts.selectors import session_live_get
+from accounts.selectors import session_user_get
 from accounts.tokens import access_token_read
 
 
@@ -52,10 +52,10 @@ class CookieAwareJWTAuthentication(JWTAuthentication):
         return access_token_read(raw_token)
 
     def get_user(self, validated_token):
-        session = session_live_get(
+        user = session_user_get(
             session_id=validated_token.session_id,
             user_id=validated_token.payload.get("user_id"),
         )
-        if session is None:
+        if user is None:
             raise InvalidToken("Session has ended")
-        return session.user
+        return user

@@ -168,7 +168,7 @@ def test_a_server_fault_under_api_is_a_json_500_without_a_traceback(logged_in):
 
 def test_a_database_outage_under_api_is_a_json_503(logged_in):
     with mock.patch(
-        "accounts.authentication.session_live_get", side_effect=OperationalError("down")
+        "accounts.authentication.session_user_get", side_effect=OperationalError("down")
     ):
         response = logged_in.get("/api/auth/me/")
 
