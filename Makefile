@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EXAMPLE_PORT ?= 3000
 
-.PHONY: run test test-postgres setup migrate clean example
+.PHONY: run test test-postgres setup migrate bench clean example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,5 +43,15 @@ example:
 	@echo "Example client: http://localhost:$(EXAMPLE_PORT)/ (API: http://localhost:$(PORT), run it with make run)"
 	$(PYTHON) examples/serve.py $(EXAMPLE_PORT)
 
+# This service against stock SimpleJWT and a plain Django view (bench/run.py); needs wrk.
+bench: setup
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
+	  else \
+	    echo "make bench needs wrk: sudo apt-get install -y wrk (Debian, Ubuntu)" >&2; exit 1; \
+	  fi; }
+	$(BIN)/python -m bench.run
+
 clean:
-	rm -rf $(VENV) .pytest_cache db.sqlite3 db.sqlite3-* test-db.sqlite3*
+	rm -rf $(VENV) .pytest_cache db.sqlite3 db.sqlite3-* test-db.sqlite3* bench/.data

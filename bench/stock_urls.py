@@ -1,4 +1,4 @@
-"""Routes of the stock SimpleJWT project (``bench.stock_settings``), as SimpleJWT's docs name them."""
+"""The stock SimpleJWT project's routes (``bench.stock_settings``), named as in SimpleJWT's docs."""
 
 from django.urls import path
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView

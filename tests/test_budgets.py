@@ -1,0 +1,135 @@
+"""Performance budgets that a noisy machine cannot blur: SQL statements per request, and the hash.
+
+Statements are counted as Django logs them, so a transaction's BEGIN (or
+SAVEPOINT) and COMMIT (or RELEASE) count too. ``make bench`` measures the time
+these budgets buy.
+"""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.module_loading import import_string
+from rest_framework.test import APIClient
+
+import config.settings as production
+from tests.conftest import PASSWORD, login
+
+# Every request that carries an access token checks its session: one query, no more.
+AUTHENTICATED_REQUEST_MAX_STATEMENTS = 1
+# The user; BEGIN, the refresh token and the session, COMMIT; last_login.
+LOGIN_MAX_STATEMENTS = 6
+# The session; BEGIN, the new refresh token, the compare-and-swap, the blacklist entry, COMMIT.
+REFRESH_MAX_STATEMENTS = 6
+# The session; BEGIN, the live sessions to revoke, the revocation, the blacklist entry, COMMIT.
+LOGOUT_MAX_STATEMENTS = 6
+
+# OWASP's minimum for Argon2id (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane.
+OWASP_ARGON2_MEMORY_KIB = 19 * 1024
+OWASP_ARGON2_TIME_COST = 2
+OWASP_ARGON2_PARALLELISM = 1
+
+ME = "/api/auth/me/"
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _statements(queries: CaptureQueriesContext) -> list[str]:
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_me_by_cookie_costs_one_statement(logged_in, django_assert_max_num_queries):
+    with django_assert_max_num_queries(AUTHENTICATED_REQUEST_MAX_STATEMENTS):
+        response = logged_in.get(ME)
+
+    assert response.status_code == 200
+
+
+def test_me_by_bearer_header_costs_one_statement(user, django_assert_max_num_queries):
+    access = login(APIClient()).cookies["access_token"].value
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {access}")
+
+    with django_assert_max_num_queries(AUTHENTICATED_REQUEST_MAX_STATEMENTS):
+        response = client.get(ME)
+
+    assert response.status_code == 200
+
+
+def test_a_revoked_sessions_token_is_refused_within_the_same_budget(
+    logged_in, django_assert_max_num_queries
+):
+    access = logged_in.cookies["access_token"].value
+    assert logged_in.post("/api/auth/logout-all/").status_code == 204
+    logged_in.cookies["access_token"] = access  # kept by a client that ignores the clearing
+
+    with django_assert_max_num_queries(AUTHENTICATED_REQUEST_MAX_STATEMENTS):
+        response = logged_in.get(ME)
+
+    assert response.status_code == 401
+
+
+def test_login_stays_within_its_budget(user, api, django_assert_max_num_queries):
+    with django_assert_max_num_queries(LOGIN_MAX_STATEMENTS):
+        response = api.post(
+            "/api/auth/login/", {"username": "alice", "password": PASSWORD}, format="json"
+        )
+
+    assert response.status_code == 200
+
+
+def test_refresh_stays_within_its_budget(logged_in, django_assert_max_num_queries):
+    with django_assert_max_num_queries(REFRESH_MAX_STATEMENTS):
+        response = logged_in.post("/api/auth/refresh/")
+
+    assert response.status_code == 200
+
+
+def test_refresh_with_a_body_token_stays_within_its_budget(user, django_assert_max_num_queries):
+    refresh = login(APIClient()).cookies["refresh_token"].value
+
+    with django_assert_max_num_queries(REFRESH_MAX_STATEMENTS):
+        response = APIClient().post("/api/auth/refresh/", {"refresh": refresh}, format="json")
+
+    assert response.status_code == 200
+
+
+def test_logout_stays_within_its_budget(logged_in, django_assert_max_num_queries):
+    with django_assert_max_num_queries(LOGOUT_MAX_STATEMENTS):
+        response = logged_in.post("/api/auth/logout/")
+
+    assert response.status_code == 204
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path, status", [("/api/auth/refresh/", 200), ("/api/auth/logout/", 204)])
+def test_refresh_and_logout_write_in_one_transaction(user, api, path, status):
+    # Outside a test transaction, so that the code's own atomic block is a real BEGIN...COMMIT.
+    login(api)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(path)
+
+    assert response.status_code == status
+    statements = _statements(queries)
+    begins = [i for i, sql in enumerate(statements) if sql.upper().startswith("BEGIN")]
+    commits = [i for i, sql in enumerate(statements) if sql.upper() == "COMMIT"]
+    writes = [i for i, sql in enumerate(statements) if sql.upper().startswith(WRITES)]
+    assert len(begins) == len(commits) == 1, statements
+    assert writes and all(begins[0] < i < commits[0] for i in writes), statements
+
+
+def test_the_configured_hasher_is_argon2id_at_or_above_owasps_minimum():
+    # tests/settings.py swaps in a fast hasher; what ships is config.settings'.
+    assert settings.PASSWORD_HASHERS != production.PASSWORD_HASHERS
+    hasher_class = import_string(production.PASSWORD_HASHERS[0])
+    assert issubclass(hasher_class, Argon2PasswordHasher)
+    hasher = hasher_class()
+
+    encoded = hasher.encode(PASSWORD, hasher.salt())
+
+    assert encoded.split("$")[1] == "argon2id"
+    params = hasher.decode(encoded)
+    assert params["memory_cost"] >= OWASP_ARGON2_MEMORY_KIB
+    assert params["time_cost"] >= OWASP_ARGON2_TIME_COST
+    assert params["parallelism"] >= OWASP_ARGON2_PARALLELISM
+    assert hasher.verify(PASSWORD, encoded)
