@@ -71,14 +71,20 @@ def count_statements() -> dict:
         _, me = _captured(client, "get", "/api/me/", headers=bearer)
         return {"login": login, "refresh": refresh, "me": me}
 
+    # Over HTTPS, as deployed: production settings redirect plain HTTP.
     _, login = _captured(
-        client, "post", "/api/auth/login/", data=credentials, content_type="application/json"
+        client, "post", "/api/auth/login/", data=credentials, content_type="application/json",
+        secure=True,
     )
     # A browser's refresh and logout: bodiless, the refresh cookie and the CSRF header.
-    browser = {"headers": {"x-csrftoken": client.cookies["csrftoken"].value},
-               "content_type": "application/json"}
+    browser = {
+        "headers": {"x-csrftoken": client.cookies["csrftoken"].value,
+                    "referer": f"https://{HOST}/"},
+        "content_type": "application/json",
+        "secure": True,
+    }
     _, refresh = _captured(client, "post", "/api/auth/refresh/", **browser)
-    _, me = _captured(client, "get", "/api/auth/me/")
+    _, me = _captured(client, "get", "/api/auth/me/", secure=True)
     _, logout = _captured(client, "post", "/api/auth/logout/", **browser)
     return {"login": login, "refresh": refresh, "me": me, "logout": logout}
 

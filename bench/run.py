@@ -80,13 +80,20 @@ class Server:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
 
     @property
+    def is_project(self) -> bool:
+        return self.settings == "config.settings"
+
+    @property
     def env(self) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if key in _INHERITED}
         env.update(DJANGO_SETTINGS_MODULE=self.settings, DJANGO_SECRET_KEY=self.secret)
-        if self.settings == "config.settings":
+        if self.is_project:
             env.update(
                 DJANGO_DEBUG="0",
                 DATABASE_URL=f"sqlite:///{self.database}",
+                # As deployed, behind one TLS-terminating proxy: the clients send
+                # the X-Forwarded-Proto header that such a proxy would set.
+                NUM_PROXIES="1",
                 # The benchmark logs in more often than the shipped 10 a minute allow.
                 AUTH_LOGIN_THROTTLE_RATE="100000/min",
             )
@@ -103,11 +110,16 @@ class Server:
         return result.stdout
 
     def start(self) -> None:
+        command = [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(WORKERS),
+                   "--bind", f"127.0.0.1:{self.port}", "--no-control-socket"]
+        # gunicorn reads ./gunicorn.conf.py: this service ships one, stock
+        # SimpleJWT gets gunicorn's defaults by starting elsewhere.
+        cwd = ROOT if self.is_project else DATA
+        if not self.is_project:
+            command += ["--chdir", str(ROOT)]
         with open(DATA / f"{self.name}.log", "w") as output:
             self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(WORKERS),
-                 "--bind", f"127.0.0.1:{self.port}"],
-                cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT,
+                command, cwd=cwd, env=self.env, stdout=output, stderr=subprocess.STDOUT
             )
 
     def wait_ready(self) -> None:
@@ -132,18 +144,18 @@ class Server:
                 self.process.kill()
                 self.process.wait()
 
-    def worker_cpu_seconds(self) -> float | None:
-        """CPU time the workers have used (Linux), to tell what a request costs the server."""
+    def worker_cpu(self) -> tuple[frozenset[str], float] | None:
+        """The workers and the CPU time they have used (Linux): what requests cost the server."""
         pid = self.process.pid
         try:
-            workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            workers = frozenset(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
             total = 0
             for worker in workers:
                 fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
                 total += int(fields[11]) + int(fields[12])  # utime + stime
         except (OSError, IndexError, ValueError):
             return None
-        return total / os.sysconf("SC_CLK_TCK")
+        return workers, total / os.sysconf("SC_CLK_TCK")
 
 
 # --- HTTP clients ---------------------------------------------------------------------
@@ -156,6 +168,10 @@ class Response:
 
     def json(self) -> dict:
         return json.loads(self.body)
+
+
+# What the TLS-terminating proxy in front of this service adds to each request.
+BEHIND_PROXY = {"X-Forwarded-Proto": "https"}
 
 
 def request(port: int, method: str, path: str, *, body=None, headers=None) -> Response:
@@ -192,7 +208,8 @@ class ProjectClient:
 
     def login(self) -> None:
         response = request(
-            self.port, "POST", "/api/auth/login/", body={"username": USERNAME, "password": PASSWORD}
+            self.port, "POST", "/api/auth/login/",
+            body={"username": USERNAME, "password": PASSWORD}, headers=BEHIND_PROXY,
         )
         self.cookies.update(_expect(response, 200, "login").cookies)
 
@@ -200,10 +217,14 @@ class ProjectClient:
         cookies = "; ".join(
             f"{name}={self.cookies[name]}" for name in ("refresh_token", "csrftoken")
         )
-        response = request(
-            self.port, "POST", "/api/auth/refresh/",
-            headers={"Cookie": cookies, "X-CSRFToken": self.cookies["csrftoken"]},
-        )
+        headers = {
+            **BEHIND_PROXY,
+            "Cookie": cookies,
+            "X-CSRFToken": self.cookies["csrftoken"],
+            # Django's CSRF check wants the page's address on an HTTPS request.
+            "Referer": f"https://127.0.0.1:{self.port}/",
+        }
+        response = request(self.port, "POST", "/api/auth/refresh/", headers=headers)
         self.cookies.update(_expect(response, 200, "refresh").cookies)
 
     @property
@@ -265,9 +286,9 @@ def wrk(variant: LoadVariant, seconds: int) -> dict:
     for header in variant.headers():
         command += ["-H", header]
     command.append(f"http://127.0.0.1:{variant.server.port}{variant.path}")
-    cpu_before = variant.server.worker_cpu_seconds()
+    cpu_before = variant.server.worker_cpu()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    cpu_after = variant.server.worker_cpu_seconds()
+    cpu_after = variant.server.worker_cpu()
     result = json.loads(output.strip().splitlines()[-1])
     if result["non_2xx"]:
         raise SystemExit(f"{variant.label}: {result['non_2xx']} responses were not 2xx")
@@ -275,8 +296,9 @@ def wrk(variant: LoadVariant, seconds: int) -> dict:
     result["p50"] = result["p50_us"] / 1000
     result["p99"] = result["p99_us"] / 1000
     result["cpu_ms"] = None
-    if cpu_before is not None and cpu_after is not None and result["requests"]:
-        result["cpu_ms"] = (cpu_after - cpu_before) * 1000 / result["requests"]
+    # Unknown when a worker was replaced meanwhile.
+    if cpu_before and cpu_after and cpu_before[0] == cpu_after[0] and result["requests"]:
+        result["cpu_ms"] = (cpu_after[1] - cpu_before[1]) * 1000 / result["requests"]
     return result
 
 
@@ -284,8 +306,11 @@ def alternating(items: list, round_number: int) -> list:
     return items if round_number % 2 == 0 else items[::-1]
 
 
-def bearer(client) -> Callable[[], list[str]]:
-    return lambda: [f"Authorization: Bearer {client.access}"]
+def bearer(client, *extra: str) -> Callable[[], list[str]]:
+    return lambda: [f"Authorization: Bearer {client.access}", *extra]
+
+
+PROXY_HEADER = "{}: {}".format(*next(iter(BEHIND_PROXY.items())))
 
 
 def load_rounds(project: Server, stock: Server) -> list[LoadVariant]:
@@ -299,9 +324,10 @@ def load_rounds(project: Server, stock: Server) -> list[LoadVariant]:
         LoadVariant("stock", "stock SimpleJWT, Bearer header",
                     stock, "/api/me/", bearer(stock_client)),
         LoadVariant("cookie", "this service, `me` with the access cookie", project,
-                    "/api/auth/me/", lambda: [f"Cookie: access_token={project_client.access}"]),
+                    "/api/auth/me/",
+                    lambda: [f"Cookie: access_token={project_client.access}", PROXY_HEADER]),
         LoadVariant("bearer", "this service, `me` with a Bearer header", project,
-                    "/api/auth/me/", bearer(project_client)),
+                    "/api/auth/me/", bearer(project_client, PROXY_HEADER)),
     ]
     project_client.login()
     stock_client.login()
