@@ -91,6 +91,7 @@ class Server:
             env.update(
                 DJANGO_DEBUG="0",
                 DATABASE_URL=f"sqlite:///{self.database}",
+                DJANGO_STATIC_ROOT=str(DATA / "static"),
                 # As deployed, behind one TLS-terminating proxy: the clients send
                 # the X-Forwarded-Proto header that such a proxy would set.
                 NUM_PROXIES="1",
@@ -447,6 +448,7 @@ def main() -> int:
         # The seeded databases take a gigabyte; the report and the logs stay.
         for database in DATA.glob("*.sqlite3*"):
             database.unlink()
+        shutil.rmtree(DATA / "static", ignore_errors=True)
 
     report, met = render(load, refresh, login, statements, hashers, seeded)
     print(report)
