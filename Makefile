@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EXAMPLE_PORT ?= 3000
 
-.PHONY: run test test-postgres setup migrate bench clean example
+.PHONY: run test test-postgres lint setup migrate bench clean example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: migrate
 
 test: setup
 	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The whole suite again on the production stack: PostgreSQL (pytest-django
 # creates and drops test_<name>) and Redis (its database is flushed between

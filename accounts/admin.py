@@ -62,7 +62,13 @@ class SessionStatusFilter(admin.SimpleListFilter):
 @admin.register(LoginSession)
 class LoginSessionAdmin(admin.ModelAdmin):
     list_display = (
-        "user", "status", "created_at", "last_used_at", "expires_at", "ip_address", "user_agent",
+        "user",
+        "status",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "ip_address",
+        "user_agent",
     )
     list_filter = (SessionStatusFilter, "revoked_reason")
     search_fields = ("user__username", "user__email", "ip_address")
@@ -71,8 +77,15 @@ class LoginSessionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ("revoke_sessions",)
     fields = readonly_fields = (
-        "id", "user", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address",
-        "revoked_at", "revoked_reason",
+        "id",
+        "user",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "user_agent",
+        "ip_address",
+        "revoked_at",
+        "revoked_reason",
     )
 
     @admin.display(description="status")

@@ -64,6 +64,7 @@ def link_build(*, path: str, user, generator: PasswordResetTokenGenerator) -> st
 
 # --- Delivery ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Email:
     """A message to render from ``accounts/email/<template>{_subject.txt,.txt,.html}``."""

@@ -44,7 +44,7 @@ def api_not_found(request, *args, **kwargs) -> JsonResponse:
 
 
 class ApiFaultMiddleware:
-    """Turns an unhandled exception under /api/ into a JSON 500, or 503 when the database is down."""
+    """An unhandled exception under /api/ becomes a JSON 500, or a 503 when the database is down."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,8 +56,12 @@ class ApiFaultMiddleware:
         if not request.path.startswith(API_PREFIX):
             return None
         if isinstance(exception, (OperationalError, InterfaceError)):
-            logger.error("database unavailable: %s %s: %s", request.method, request.path,
-                         type(exception).__name__)
+            logger.error(
+                "database unavailable: %s %s: %s",
+                request.method,
+                request.path,
+                type(exception).__name__,
+            )
             return _json_error(
                 "The service is temporarily unavailable.",
                 "service_unavailable",

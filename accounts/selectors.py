@@ -39,9 +39,7 @@ def session_live_get(*, session_id: uuid.UUID, user_id: str) -> LoginSession | N
     One query; refresh and logout need the current token to tell reuse from rotation.
     """
     session = (
-        LoginSession.objects.select_related("user", "current_refresh")
-        .filter(pk=session_id)
-        .first()
+        LoginSession.objects.select_related("user", "current_refresh").filter(pk=session_id).first()
     )
     if (
         session is None

@@ -13,6 +13,7 @@ PASSWORD_MAX_LENGTH = 1024
 
 # --- Fields ---------------------------------------------------------------------------
 
+
 class StrictStringMixin:
     """Only a JSON string is a string: DRF would otherwise turn 42 into "42"."""
 
@@ -45,6 +46,7 @@ def _validate_new_password(password: str, user: User) -> None:
 
 
 # --- Requests -------------------------------------------------------------------------
+
 
 class SignupSerializer(serializers.Serializer):
     username = StringField(max_length=150, validators=[UnicodeUsernameValidator()])
@@ -125,6 +127,7 @@ class PasswordResetConfirmSerializer(EmailLinkSerializer):
 
 # --- Responses ------------------------------------------------------------------------
 
+
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
@@ -152,7 +155,13 @@ class SessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = LoginSession
         fields = [
-            "id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address", "current",
+            "id",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "user_agent",
+            "ip_address",
+            "current",
         ]
 
     def get_current(self, session: LoginSession) -> bool:

@@ -50,6 +50,7 @@ class _LostRotationRace(Exception):
 
 # --- Users -------------------------------------------------------------------------
 
+
 def user_create(*, username: str, email: str, password: str) -> User:
     try:
         with transaction.atomic():
@@ -76,9 +77,7 @@ def user_password_set(
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        sessions_revoke(
-            sessions=user.login_sessions.exclude(pk=keep_session_id), reason=reason
-        )
+        sessions_revoke(sessions=user.login_sessions.exclude(pk=keep_session_id), reason=reason)
 
 
 # --- Password reset and email verification ------------------------------------------
@@ -86,6 +85,7 @@ def user_password_set(
 # The endpoints that take an address answer the same whether or not it has an
 # account: these services return nothing, and the email, the only difference,
 # is sent in the background (accounts.emails), so the timing is the same too.
+
 
 def password_reset_request(*, email: str, ip_address: str | None) -> None:
     """Email a reset link to the active account with this address, if there is one."""
@@ -100,9 +100,7 @@ def password_reset_request(*, email: str, ip_address: str | None) -> None:
     events.record("password_reset_requested", user_id=user.pk if user else None, ip=ip_address)
 
 
-def password_reset_confirm(
-    *, uid: str, token: str, password: str, ip_address: str | None
-) -> User:
+def password_reset_confirm(*, uid: str, token: str, password: str, ip_address: str | None) -> User:
     """Set a new password from an emailed link, ending every session of the user.
 
     The new password changes the hash the token was made from, so the link
@@ -182,6 +180,7 @@ def _user_from_link(
 
 # --- Login sessions ----------------------------------------------------------------
 
+
 def session_login(*, user: User, user_agent: str, ip_address: str | None) -> TokenPair:
     """Start a session for an authenticated user and issue its first tokens."""
     if settings.AUTH_EMAIL_VERIFICATION == "mandatory" and not user.email_verified:
@@ -236,7 +235,9 @@ def session_refresh(*, raw_refresh: str) -> TokenPair:
                 pk=session.pk,
                 current_refresh_id=session.current_refresh_id,
                 revoked_at__isnull=True,
-            ).update(current_refresh=successor, last_used_at=now, expires_at=pair.refresh.expires_at)
+            ).update(
+                current_refresh=successor, last_used_at=now, expires_at=pair.refresh.expires_at
+            )
             if not rotated:
                 raise _LostRotationRace
             BlacklistedToken.objects.create(token_id=session.current_refresh_id)
@@ -283,10 +284,9 @@ def sessions_revoke(*, sessions: QuerySet[LoginSession], reason: RevokeReason) -
 
 # --- Helpers -------------------------------------------------------------------------
 
+
 def _session_live_for(token: SessionRefreshToken) -> LoginSession:
-    session = session_live_get(
-        session_id=token.session_id, user_id=token.payload.get("user_id")
-    )
+    session = session_live_get(session_id=token.session_id, user_id=token.payload.get("user_id"))
     if session is None:
         raise InvalidToken("Session has ended")
     return session
@@ -303,7 +303,9 @@ def _rotated_within_grace(token: SessionRefreshToken) -> bool:
         .values_list("blacklisted_at", flat=True)
         .first()
     )
-    return rotated_at is not None and timezone.now() - rotated_at <= settings.AUTH_REFRESH_REUSE_GRACE
+    return (
+        rotated_at is not None and timezone.now() - rotated_at <= settings.AUTH_REFRESH_REUSE_GRACE
+    )
 
 
 def _refuse_used_token(session: LoginSession, token: SessionRefreshToken):

@@ -70,7 +70,9 @@ def _issue(token_class, *, claims: dict, now: datetime, lifetime, not_after: dat
     return token
 
 
-def token_pair_issue(*, user, session_id: uuid.UUID, now: datetime, not_after: datetime) -> TokenPair:
+def token_pair_issue(
+    *, user, session_id: uuid.UUID, now: datetime, not_after: datetime
+) -> TokenPair:
     """Sign a new access and refresh token for a session; neither outlives ``not_after``."""
     claims = {
         api_settings.USER_ID_CLAIM: str(user.pk),

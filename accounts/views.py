@@ -46,7 +46,7 @@ class NoRefreshToken(exceptions.APIException):
 
 
 def _refresh_token_from(request) -> str:
-    """The refresh cookie when there is one (a browser credential, so CSRF-checked), else the body's."""
+    """The refresh cookie if any (a browser credential, so CSRF-checked), else the body's."""
     cookie = request.COOKIES.get(REFRESH_COOKIE)
     if cookie:
         enforce_csrf(request)
@@ -83,13 +83,17 @@ class ClearCookiesOnRefusalMixin:
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
-        refused = response.status_code in (status.HTTP_400_BAD_REQUEST, status.HTTP_401_UNAUTHORIZED)
+        refused = response.status_code in (
+            status.HTTP_400_BAD_REQUEST,
+            status.HTTP_401_UNAUTHORIZED,
+        )
         if refused and not isinstance(exc, services.RefreshReusedWithinGrace):
             clear_auth_cookies(response)
         return response
 
 
 # --- Public endpoints ---------------------------------------------------------------
+
 
 class PublicAPIView(APIView):
     """An endpoint that takes no credential, so a stale or forged access cookie never blocks it."""
@@ -128,9 +132,7 @@ class LoginView(TokenObtainPairView):
             ip_address=client_address(request),
         )
         rotate_token(request)
-        return _token_response(
-            {"detail": "login success", "user": UserSerializer(user).data}, pair
-        )
+        return _token_response({"detail": "login success", "user": UserSerializer(user).data}, pair)
 
 
 class RefreshView(ClearCookiesOnRefusalMixin, TokenRefreshView):
@@ -216,6 +218,7 @@ class EmailVerificationResendView(PublicAPIView):
 
 # --- Authenticated endpoints ----------------------------------------------------------
 
+
 class MeView(APIView):
     @docs.me
     def get(self, request):
@@ -233,7 +236,9 @@ class SessionListView(APIView):
 class SessionDetailView(APIView):
     @docs.session_delete
     def delete(self, request, session_id):
-        session = get_object_or_404(selectors.sessions_active_list(user=request.user), pk=session_id)
+        session = get_object_or_404(
+            selectors.sessions_active_list(user=request.user), pk=session_id
+        )
         services.sessions_revoke(
             sessions=LoginSession.objects.filter(pk=session.pk), reason=RevokeReason.SESSION_DELETED
         )

@@ -64,7 +64,10 @@ def count_statements() -> dict:
         )
         tokens = response.json()
         response, refresh = _captured(
-            client, "post", "/api/token/refresh/", data={"refresh": tokens["refresh"]},
+            client,
+            "post",
+            "/api/token/refresh/",
+            data={"refresh": tokens["refresh"]},
             content_type="application/json",
         )
         bearer = {"authorization": f"Bearer {response.json()['access']}"}
@@ -73,13 +76,19 @@ def count_statements() -> dict:
 
     # Over HTTPS, as deployed: production settings redirect plain HTTP.
     _, login = _captured(
-        client, "post", "/api/auth/login/", data=credentials, content_type="application/json",
+        client,
+        "post",
+        "/api/auth/login/",
+        data=credentials,
+        content_type="application/json",
         secure=True,
     )
     # A browser's refresh and logout: bodiless, the refresh cookie and the CSRF header.
     browser = {
-        "headers": {"x-csrftoken": client.cookies["csrftoken"].value,
-                    "referer": f"https://{HOST}/"},
+        "headers": {
+            "x-csrftoken": client.cookies["csrftoken"].value,
+            "referer": f"https://{HOST}/",
+        },
         "content_type": "application/json",
         "secure": True,
     }

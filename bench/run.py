@@ -67,6 +67,7 @@ def log(message: str) -> None:
 
 # --- Servers --------------------------------------------------------------------------
 
+
 @dataclass
 class Server:
     """One gunicorn serving one settings module on one database."""
@@ -111,8 +112,15 @@ class Server:
         return result.stdout
 
     def start(self) -> None:
-        command = [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(WORKERS),
-                   "--bind", f"127.0.0.1:{self.port}", "--no-control-socket"]
+        command = [
+            str(BIN / "gunicorn"),
+            "config.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--no-control-socket",
+        ]
         # gunicorn reads ./gunicorn.conf.py: this service ships one, stock
         # SimpleJWT gets gunicorn's defaults by starting elsewhere.
         cwd = ROOT if self.is_project else DATA
@@ -160,6 +168,7 @@ class Server:
 
 
 # --- HTTP clients ---------------------------------------------------------------------
+
 
 @dataclass
 class Response:
@@ -209,8 +218,11 @@ class ProjectClient:
 
     def login(self) -> None:
         response = request(
-            self.port, "POST", "/api/auth/login/",
-            body={"username": USERNAME, "password": PASSWORD}, headers=BEHIND_PROXY,
+            self.port,
+            "POST",
+            "/api/auth/login/",
+            body={"username": USERNAME, "password": PASSWORD},
+            headers=BEHIND_PROXY,
         )
         self.cookies.update(_expect(response, 200, "login").cookies)
 
@@ -258,6 +270,7 @@ class StockClient:
 
 
 # --- Load -----------------------------------------------------------------------------
+
 
 @dataclass
 class LoadVariant:
@@ -318,17 +331,37 @@ def load_rounds(project: Server, stock: Server) -> list[LoadVariant]:
     project_client, stock_client = ProjectClient(project.port), StockClient(stock.port)
     # Stock SimpleJWT and the cookie variant sit side by side, in both directions.
     variants = [
-        LoadVariant("ceiling", "plain Django view, constant JSON (the ceiling)",
-                    stock, "/api/ceiling/", lambda: []),
-        LoadVariant("stateless", "stock SimpleJWT, stateless: no user lookup (reference)",
-                    stock, "/api/me-stateless/", bearer(stock_client)),
-        LoadVariant("stock", "stock SimpleJWT, Bearer header",
-                    stock, "/api/me/", bearer(stock_client)),
-        LoadVariant("cookie", "this service, `me` with the access cookie", project,
-                    "/api/auth/me/",
-                    lambda: [f"Cookie: access_token={project_client.access}", PROXY_HEADER]),
-        LoadVariant("bearer", "this service, `me` with a Bearer header", project,
-                    "/api/auth/me/", bearer(project_client, PROXY_HEADER)),
+        LoadVariant(
+            "ceiling",
+            "plain Django view, constant JSON (the ceiling)",
+            stock,
+            "/api/ceiling/",
+            lambda: [],
+        ),
+        LoadVariant(
+            "stateless",
+            "stock SimpleJWT, stateless: no user lookup (reference)",
+            stock,
+            "/api/me-stateless/",
+            bearer(stock_client),
+        ),
+        LoadVariant(
+            "stock", "stock SimpleJWT, Bearer header", stock, "/api/me/", bearer(stock_client)
+        ),
+        LoadVariant(
+            "cookie",
+            "this service, `me` with the access cookie",
+            project,
+            "/api/auth/me/",
+            lambda: [f"Cookie: access_token={project_client.access}", PROXY_HEADER],
+        ),
+        LoadVariant(
+            "bearer",
+            "this service, `me` with a Bearer header",
+            project,
+            "/api/auth/me/",
+            bearer(project_client, PROXY_HEADER),
+        ),
     ]
     project_client.login()
     stock_client.login()
@@ -348,6 +381,7 @@ def load_rounds(project: Server, stock: Server) -> list[LoadVariant]:
 
 
 # --- Refresh and login ----------------------------------------------------------------
+
 
 def timed(action: Callable[[], None]) -> float:
     started = time.perf_counter()
@@ -380,6 +414,7 @@ def login_rounds(clients: dict) -> dict[str, list[float]]:
 
 
 # --- The run --------------------------------------------------------------------------
+
 
 def build(project: Server, project_full: Server, stock: Server, stock_full: Server) -> dict:
     log("migrating the databases and creating the benchmark user")
@@ -414,12 +449,15 @@ def main() -> int:
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
     project = Server("project", PORT + 1, "config.settings", DATA / "project.sqlite3", "/healthz/")
-    project_full = Server("project-full", PORT + 2, "config.settings",
-                          DATA / "project-full.sqlite3", "/healthz/")
-    stock = Server("stock", PORT + 3, "bench.stock_settings",
-                   DATA / "stock.sqlite3", "/api/ceiling/")
-    stock_full = Server("stock-full", PORT + 4, "bench.stock_settings",
-                        DATA / "stock-full.sqlite3", "/api/ceiling/")
+    project_full = Server(
+        "project-full", PORT + 2, "config.settings", DATA / "project-full.sqlite3", "/healthz/"
+    )
+    stock = Server(
+        "stock", PORT + 3, "bench.stock_settings", DATA / "stock.sqlite3", "/api/ceiling/"
+    )
+    stock_full = Server(
+        "stock-full", PORT + 4, "bench.stock_settings", DATA / "stock-full.sqlite3", "/api/ceiling/"
+    )
     servers = [project, project_full, stock, stock_full]
 
     seeded = build(project, project_full, stock, stock_full)
@@ -432,12 +470,14 @@ def main() -> int:
         for server in servers:
             server.wait_ready()
         load = load_rounds(project, stock)
-        refresh = refresh_rounds({
-            "project": ProjectClient(project.port),
-            "project-full": ProjectClient(project_full.port),
-            "stock": StockClient(stock.port),
-            "stock-full": StockClient(stock_full.port),
-        })
+        refresh = refresh_rounds(
+            {
+                "project": ProjectClient(project.port),
+                "project-full": ProjectClient(project_full.port),
+                "stock": StockClient(stock.port),
+                "stock-full": StockClient(stock_full.port),
+            }
+        )
         log("timing logins")
         login = login_rounds(
             {"project": ProjectClient(project.port), "stock": StockClient(stock.port)}
@@ -453,13 +493,20 @@ def main() -> int:
     report, met = render(load, refresh, login, statements, hashers, seeded)
     print(report)
     (DATA / "report.md").write_text(report + "\n")
-    raw = {"load": {variant.key: variant.runs for variant in load}, "refresh_ms": refresh,
-           "login_ms": login, "statements": statements, "hashers": hashers, "seeded": seeded}
+    raw = {
+        "load": {variant.key: variant.runs for variant in load},
+        "refresh_ms": refresh,
+        "login_ms": login,
+        "statements": statements,
+        "hashers": hashers,
+        "seeded": seeded,
+    }
     (DATA / "results.json").write_text(json.dumps(raw, indent=1))
     return 0 if met else 1
 
 
 # --- The report -----------------------------------------------------------------------
+
 
 def machine() -> str:
     cpu = "unknown CPU"
@@ -520,8 +567,10 @@ def render(load, refresh, login, statements, hashers, seeded) -> tuple[str, bool
         "| transactions |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, label in (("project", "this service, refresh cookie"),
-                        ("stock", "stock SimpleJWT, rotation and blacklist")):
+    for name, label in (
+        ("project", "this service, refresh cookie"),
+        ("stock", "stock SimpleJWT, rotation and blacklist"),
+    ):
         lines.append(
             f"| {label} | {ms[name]:.2f} | {ms[name + '-full']:.2f} | "
             f"{ms[name + '-full'] / ms[name]:.2f} | {refresh_sql[name]['statements']} | "
@@ -552,17 +601,37 @@ def render(load, refresh, login, statements, hashers, seeded) -> tuple[str, bool
     ]
 
     goals = [
-        ("`me` by cookie / stock SimpleJWT, requests/s",
-         by_key["cookie"].paired_ratio(by_key["stock"]), ">=", GOAL_COOKIE_OVER_STOCK),
-        ("refresh / stock SimpleJWT's refresh, ms", ms["project"] / ms["stock"], "<=",
-         GOAL_REFRESH_OVER_STOCK),
-        ("refresh, full tables / empty tables, ms", ms["project-full"] / ms["project"], "<=",
-         GOAL_REFRESH_FULL_OVER_EMPTY),
-        ("refresh, SQL statements", refresh_sql["project"]["statements"], "<=",
-         MAX_REFRESH_STATEMENTS),
+        (
+            "`me` by cookie / stock SimpleJWT, requests/s",
+            by_key["cookie"].paired_ratio(by_key["stock"]),
+            ">=",
+            GOAL_COOKIE_OVER_STOCK,
+        ),
+        (
+            "refresh / stock SimpleJWT's refresh, ms",
+            ms["project"] / ms["stock"],
+            "<=",
+            GOAL_REFRESH_OVER_STOCK,
+        ),
+        (
+            "refresh, full tables / empty tables, ms",
+            ms["project-full"] / ms["project"],
+            "<=",
+            GOAL_REFRESH_FULL_OVER_EMPTY,
+        ),
+        (
+            "refresh, SQL statements",
+            refresh_sql["project"]["statements"],
+            "<=",
+            MAX_REFRESH_STATEMENTS,
+        ),
         ("refresh, transactions", refresh_sql["project"]["transactions"], "<=", 1),
-        ("login / stock SimpleJWT's PBKDF2 login, ms", login_ms["project"] / login_ms["stock"],
-         "<=", GOAL_LOGIN_OVER_PBKDF2),
+        (
+            "login / stock SimpleJWT's PBKDF2 login, ms",
+            login_ms["project"] / login_ms["stock"],
+            "<=",
+            GOAL_LOGIN_OVER_PBKDF2,
+        ),
     ]
     lines += ["", "| goal | measured | target | |", "| --- | ---: | ---: | --- |"]
     met = True

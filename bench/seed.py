@@ -48,11 +48,15 @@ def _tokens(db: sqlite3.Connection, *, rows: int, users: int, first_user: int) -
     Returns the id before the first current token and before the first rotated one.
     """
     first = _max_id(db, "token_blacklist_outstandingtoken")
-    params = {"count": 2 * rows, "first": first, "users": users, "first_user": first_user,
-              **_times()}
+    params = {
+        "count": 2 * rows,
+        "first": first,
+        "users": users,
+        "first_user": first_user,
+        **_times(),
+    }
     db.execute(
-        _SEQUENCE
-        + "INSERT INTO token_blacklist_outstandingtoken"
+        _SEQUENCE + "INSERT INTO token_blacklist_outstandingtoken"
         " (id, jti, token, created_at, expires_at, user_id)"
         f" SELECT :first + n, {_RANDOM_HEX}, '', :now, :expires, :first_user + 1 + (n - 1) % :users"
         " FROM seq",
@@ -60,8 +64,7 @@ def _tokens(db: sqlite3.Connection, *, rows: int, users: int, first_user: int) -
     )
     rotated = first + rows
     db.execute(
-        _SEQUENCE
-        + "INSERT INTO token_blacklist_blacklistedtoken (token_id, blacklisted_at)"
+        _SEQUENCE + "INSERT INTO token_blacklist_blacklistedtoken (token_id, blacklisted_at)"
         " SELECT :rotated + n, :past FROM seq",
         {"count": rows, "rotated": rotated, **_times()},
     )
@@ -80,11 +83,23 @@ def seed_project(path: str, rows: int) -> dict[str, int]:
             " user_agent, ip_address, revoked_at, revoked_reason, current_refresh_id, user_id)"
             f" SELECT {_RANDOM_HEX}, :now, :now, :expires, 'seed', '127.0.0.1', NULL, '',"
             " :first_token + n, :first_user + 1 + (n - 1) % :users FROM seq",
-            {"count": rows, "first_token": first_token, "first_user": first_user, "users": users,
-             **_times()},
+            {
+                "count": rows,
+                "first_token": first_token,
+                "first_user": first_user,
+                "users": users,
+                **_times(),
+            },
         )
-        return _counts(db, ["accounts_user", "accounts_loginsession",
-                            "token_blacklist_outstandingtoken", "token_blacklist_blacklistedtoken"])
+        return _counts(
+            db,
+            [
+                "accounts_user",
+                "accounts_loginsession",
+                "token_blacklist_outstandingtoken",
+                "token_blacklist_blacklistedtoken",
+            ],
+        )
 
 
 def seed_stock(path: str, rows: int) -> dict[str, int]:
@@ -93,8 +108,10 @@ def seed_stock(path: str, rows: int) -> dict[str, int]:
     with _bulk(path) as db:
         first_user = _users(db, "auth_user", users, "", "")
         _tokens(db, rows=rows, users=users, first_user=first_user)
-        return _counts(db, ["auth_user", "token_blacklist_outstandingtoken",
-                            "token_blacklist_blacklistedtoken"])
+        return _counts(
+            db,
+            ["auth_user", "token_blacklist_outstandingtoken", "token_blacklist_blacklistedtoken"],
+        )
 
 
 class _bulk:

@@ -55,8 +55,11 @@ class HealthView(APIView):
         except DatabaseError as exc:
             logger.error("health check: database unavailable (%s)", type(exc).__name__)
             return Response(
-                {"status": "error", "database": "unavailable",
-                 "detail": "The database does not answer."},
+                {
+                    "status": "error",
+                    "database": "unavailable",
+                    "detail": "The database does not answer.",
+                },
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         return Response({"status": "ok", "database": "ok"})

@@ -71,20 +71,29 @@ def test_a_session_cannot_be_edited_or_added(admin_client, sessions):
     assert admin_client.get(reverse("admin:accounts_loginsession_add")).status_code == 403
 
 
-@pytest.mark.parametrize(
-    "url_name", ["outstandingtoken", "blacklistedtoken", "loginsession"]
-)
+@pytest.mark.parametrize("url_name", ["outstandingtoken", "blacklistedtoken", "loginsession"])
 def test_no_admin_page_shows_a_token_value(admin_client, sessions, url_name):
-    tokens = [cookie(c, name) for c in sessions.values() for name in ("access_token", "refresh_token")
-              if cookie(c, name)]
-    changelist = admin_client.get(reverse(f"admin:token_blacklist_{url_name}_changelist")
-                                  if url_name != "loginsession" else CHANGELIST)
+    tokens = [
+        cookie(c, name)
+        for c in sessions.values()
+        for name in ("access_token", "refresh_token")
+        if cookie(c, name)
+    ]
+    changelist = admin_client.get(
+        reverse(f"admin:token_blacklist_{url_name}_changelist")
+        if url_name != "loginsession"
+        else CHANGELIST
+    )
     pages = [changelist.content.decode()]
     model = changelist.context["cl"].model
     for obj in model.objects.all():
-        pages.append(admin_client.get(
-            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
-        ).content.decode())
+        pages.append(
+            admin_client.get(
+                reverse(
+                    f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk]
+                )
+            ).content.decode()
+        )
 
     assert len(pages) > 1
     for page in pages:
@@ -118,8 +127,12 @@ def test_a_password_set_in_the_admin_ends_the_users_sessions(admin_client, sessi
     url = reverse("admin:auth_user_password_change", args=[bob.pk])
 
     response = admin_client.post(
-        url, {"password1": "an-admin-chosen-passphrase", "password2": "an-admin-chosen-passphrase",
-              "usable_password": "true"}
+        url,
+        {
+            "password1": "an-admin-chosen-passphrase",
+            "password2": "an-admin-chosen-passphrase",
+            "usable_password": "true",
+        },
     )
 
     assert response.status_code == 302
@@ -131,8 +144,13 @@ def test_a_password_set_in_the_admin_ends_the_users_sessions(admin_client, sessi
 
 def _user_change_form(user, **changes):
     data = {
-        "username": user.username, "email": user.email, "first_name": "", "last_name": "",
-        "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+        "username": user.username,
+        "email": user.email,
+        "first_name": "",
+        "last_name": "",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
         "email_verified": "on" if user.email_verified else "",
     }
     data.update(changes)

@@ -20,8 +20,9 @@ def test_flush_removes_expired_sessions_and_tokens_and_keeps_live_ones(make_user
         make_user(name)
         client = APIClient()
         login(client, username=name)
-        client.post("/api/auth/refresh/", {"refresh": client.cookies["refresh_token"].value},
-                    format="json")
+        client.post(
+            "/api/auth/refresh/", {"refresh": client.cookies["refresh_token"].value}, format="json"
+        )
     live = client
     past = timezone.now() - timedelta(seconds=1)
     LoginSession.objects.exclude(user__username="live").update(expires_at=past)
@@ -35,8 +36,12 @@ def test_flush_removes_expired_sessions_and_tokens_and_keeps_live_ones(make_user
     assert BlacklistedToken.objects.count() == 1
     assert "Deleted 3 expired session(s) and 6 expired token(s)." in out.getvalue()
     assert live.get("/api/auth/me/").status_code == 200
-    assert live.post("/api/auth/refresh/", {"refresh": live.cookies["refresh_token"].value},
-                     format="json").status_code == 200
+    assert (
+        live.post(
+            "/api/auth/refresh/", {"refresh": live.cookies["refresh_token"].value}, format="json"
+        ).status_code
+        == 200
+    )
 
 
 def test_flush_deletes_in_batches_of_the_given_size(make_user):
@@ -48,7 +53,9 @@ def test_flush_deletes_in_batches_of_the_given_size(make_user):
     with CaptureQueriesContext(connection) as queries:
         call_command("flushexpiredtokens", batch_size=2, stdout=StringIO())
 
-    deletes = [q["sql"] for q in queries if q["sql"].startswith('DELETE FROM "accounts_loginsession"')]
+    deletes = [
+        q["sql"] for q in queries if q["sql"].startswith('DELETE FROM "accounts_loginsession"')
+    ]
     assert len(deletes) == 3  # 2 + 2 + 1
 
 

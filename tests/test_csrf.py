@@ -12,7 +12,11 @@ WRITES = [
     ("post", "/api/auth/refresh/", None),
     ("post", "/api/auth/logout/", None),
     ("post", "/api/auth/logout-all/", None),
-    ("post", "/api/auth/password/change/", {"old_password": PASSWORD, "new_password": "a-new-long-passphrase"}),
+    (
+        "post",
+        "/api/auth/password/change/",
+        {"old_password": PASSWORD, "new_password": "a-new-long-passphrase"},
+    ),
     ("delete", "/api/auth/sessions/{sid}/", None),
 ]
 

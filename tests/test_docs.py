@@ -71,7 +71,7 @@ def spec():
 def _operation(spec, path, method):
     base = spec.get("basePath", "/").rstrip("/")
     assert path.startswith(base + "/"), f"{path} is outside the basePath {base}"
-    return spec["paths"].get(path[len(base):], {}).get(method)
+    return spec["paths"].get(path[len(base) :], {}).get(method)
 
 
 def test_schema_is_valid_swagger_2(spec):

@@ -59,6 +59,7 @@ def verified(username: str = "carol") -> bool:
 
 # --- The signup email ----------------------------------------------------------------------------
 
+
 @override_settings(FRONTEND_URL="https://app.example.org")
 def test_signup_sends_a_verification_link_to_the_front_end(outbox):
     response = signup()
@@ -190,6 +191,7 @@ def test_a_uid_of_any_shape_that_names_no_user_is_refused(outbox, uid):
 
 # --- Resending -----------------------------------------------------------------------------------
 
+
 def test_resend_sends_a_fresh_link_to_an_unverified_address(outbox):
     signup_link(outbox)
 
@@ -237,6 +239,7 @@ def test_resend_is_throttled_like_signup(make_user, settings):
 
 
 # --- AUTH_EMAIL_VERIFICATION ---------------------------------------------------------------------
+
 
 @override_settings(AUTH_EMAIL_VERIFICATION="none")
 def test_with_verification_off_nothing_is_sent(make_user, outbox):
@@ -289,6 +292,7 @@ def test_mandatory_verification_is_satisfied_by_a_password_reset(outbox):
 
 
 # --- Delivery ------------------------------------------------------------------------------------
+
 
 class BrokenBackend(BaseEmailBackend):
     def send_messages(self, email_messages):

@@ -36,6 +36,7 @@ def assert_json_503(response):
 
 # --- The database does not answer ----------------------------------------------------
 
+
 def test_an_authenticated_request_gives_json_503(logged_in, database_down):
     assert_json_503(logged_in.get("/api/auth/me/"))
 
@@ -74,6 +75,7 @@ def test_an_unexpected_error_under_api_is_a_json_500(logged_in):
 
 
 # --- A failure half-way through a write ------------------------------------------------
+
 
 def _state(session: LoginSession) -> dict:
     session.refresh_from_db()

@@ -122,7 +122,9 @@ def test_odd_unicode_passwords_are_accepted_and_work(db):
         {"username": "bob", "email": "bob@example.com", "password": password},
         format="json",
     )
-    login = client.post("/api/auth/login/", {"username": "bob", "password": password}, format="json")
+    login = client.post(
+        "/api/auth/login/", {"username": "bob", "password": password}, format="json"
+    )
 
     assert signup.status_code == 201
     assert login.status_code == 200
@@ -136,7 +138,9 @@ def test_a_bodiless_post_needs_no_content_type(db):
 
 
 @pytest.mark.parametrize("method", ["get", "post", "put", "delete"])
-@pytest.mark.parametrize("path", ["/api/", "/api/nothing/", "/api/auth/nothing/", "/api/auth/me/extra/"])
+@pytest.mark.parametrize(
+    "path", ["/api/", "/api/nothing/", "/api/auth/nothing/", "/api/auth/me/extra/"]
+)
 def test_unknown_api_paths_are_a_json_404(db, method, path):
     body = assert_json_error(getattr(APIClient(), method)(path), 404)
 

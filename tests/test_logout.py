@@ -76,9 +76,10 @@ def test_logout_with_a_token_rotated_within_the_grace_ends_the_session(logged_in
     assert response.status_code == 204
     assert LoginSession.objects.get(user=user).revoked_reason == "logout"
     assert logged_in.get("/api/auth/me/").status_code == 401
-    assert APIClient(HTTP_AUTHORIZATION=f"Bearer {newest_access}").get(
-        "/api/auth/me/"
-    ).status_code == 401
+    assert (
+        APIClient(HTTP_AUTHORIZATION=f"Bearer {newest_access}").get("/api/auth/me/").status_code
+        == 401
+    )
 
 
 def test_logout_with_a_token_rotated_long_ago_is_reuse(logged_in, user):

@@ -9,7 +9,7 @@ from accounts.models import User, same_text_ignoring_case
 
 @pytest.fixture(autouse=True)
 def _planner_prefers_indexes(db):
-    """A test table is tiny, where PostgreSQL would rather scan it; ask what it would do at scale."""
+    """A test table is tiny and PostgreSQL would scan it; ask what it would do at scale."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")

@@ -12,8 +12,12 @@ def test_me_returns_the_user_by_cookie(logged_in, user):
     assert response.status_code == 200
     body = response.json()
     assert body.pop("date_joined").startswith(user.date_joined.strftime("%Y-%m-%dT%H:%M"))
-    assert body == {"id": user.id, "username": "alice", "email": "alice@example.com",
-                    "email_verified": False}
+    assert body == {
+        "id": user.id,
+        "username": "alice",
+        "email": "alice@example.com",
+        "email_verified": False,
+    }
 
 
 def test_me_returns_the_user_by_bearer_header(user):

@@ -49,6 +49,7 @@ def password_is(user, password: str) -> bool:
 
 # --- Asking for a link -----------------------------------------------------------------------
 
+
 @override_settings(FRONTEND_URL="https://app.example.org")
 def test_a_known_address_gets_a_link_to_the_front_end_with_uid_and_token(user, outbox):
     response = request_reset("alice@example.com")
@@ -117,6 +118,7 @@ def test_asking_for_links_is_throttled_per_client_address(user, settings):
 
 
 # --- Using the link ----------------------------------------------------------------------------
+
 
 def test_the_link_sets_the_new_password(user, outbox):
     link = reset_link_for(user, outbox)
@@ -289,6 +291,7 @@ def test_missing_fields_are_field_errors(db):
 
 
 # --- Delivery ------------------------------------------------------------------------------------
+
 
 class BrokenBackend(BaseEmailBackend):
     def send_messages(self, email_messages):

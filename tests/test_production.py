@@ -48,6 +48,7 @@ def a_secret_key() -> str:
 
 # --- check --deploy -----------------------------------------------------------------
 
+
 def test_the_documented_production_env_passes_check_deploy():
     env = {**read_env_file(PRODUCTION_ENV_FILE), "DJANGO_SECRET_KEY": a_secret_key()}
 
@@ -69,9 +70,16 @@ def test_check_deploy_flags_the_placeholder_secret_key_left_in_place():
 # --- Settings read from the environment -----------------------------------------------
 
 _SETTINGS_ENV = (
-    "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "NUM_PROXIES",
-    "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_SECURE_HSTS_SECONDS",
-    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", "DJANGO_SECURE_HSTS_PRELOAD", "DJANGO_STATIC_ROOT",
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "NUM_PROXIES",
+    "DJANGO_SECURE_SSL_REDIRECT",
+    "DJANGO_SECURE_HSTS_SECONDS",
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "DJANGO_SECURE_HSTS_PRELOAD",
+    "DJANGO_STATIC_ROOT",
 )
 
 
@@ -168,6 +176,7 @@ def test_static_root_follows_the_environment(load_settings, tmp_path):
 
 # --- gunicorn's settings -----------------------------------------------------------------
 
+
 def test_gunicorn_takes_its_settings_from_the_config_file_and_the_environment():
     env = base_env(
         DJANGO_SECRET_KEY=a_secret_key(),
@@ -176,7 +185,11 @@ def test_gunicorn_takes_its_settings_from_the_config_file_and_the_environment():
     )
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--print-config"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert result.returncode == 0, result.stderr
@@ -194,6 +207,7 @@ def test_gunicorn_takes_its_settings_from_the_config_file_and_the_environment():
 
 
 # --- A real gunicorn in production mode ------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory):

@@ -174,6 +174,7 @@ def test_a_stale_access_cookie_does_not_block_refresh(logged_in):
 
 # --- Reuse detection -------------------------------------------------------------------
 
+
 def test_reuse_within_the_grace_is_refused_but_revokes_nothing_and_keeps_cookies(logged_in, user):
     first = cookie(logged_in, "refresh_token")
     logged_in.post(REFRESH)
@@ -246,6 +247,7 @@ def test_reuse_is_logged_as_a_security_event(logged_in, caplog):
 
 
 # --- The absolute session cap ------------------------------------------------------------
+
 
 @override_settings(AUTH_SESSION_MAX_AGE=timedelta(hours=1))
 def test_no_token_or_cookie_outlives_the_session_cap(logged_in, user):

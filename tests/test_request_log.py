@@ -54,9 +54,7 @@ def test_server_faults_are_logged_with_their_status(logged_in, request_lines):
     assert request_lines()[-1]["status"] == 503
 
 
-def test_no_log_line_holds_a_token_a_cookie_a_password_or_the_query_string(
-    api, user, caplog
-):
+def test_no_log_line_holds_a_token_a_cookie_a_password_or_the_query_string(api, user, caplog):
     caplog.set_level(logging.DEBUG)
 
     response = login(api)

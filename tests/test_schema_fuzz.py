@@ -142,8 +142,11 @@ def test_successful_answers_are_as_documented(settings, make_user, tokens_in_bod
         assert response.status_code == expected_status, response.content
         return response
 
-    ok("POST /api/auth/signup/", 201, body={"username": "newcomer", "email": "new@example.com",
-                                   "password": PASSWORD})
+    ok(
+        "POST /api/auth/signup/",
+        201,
+        body={"username": "newcomer", "email": "new@example.com", "password": PASSWORD},
+    )
     ok("GET /api/auth/csrf/", 200)
     ok("GET /healthz/", 200)
     login = ok("POST /api/auth/login/", 200, body={"username": user.username, "password": PASSWORD})
@@ -153,12 +156,20 @@ def test_successful_answers_are_as_documented(settings, make_user, tokens_in_bod
     ok("GET /api/auth/me/", 200, headers=bearer)
     ok("GET /api/auth/sessions/", 200, headers=bearer)
     ok("POST /api/auth/refresh/", 200, body={"refresh": str(pair.refresh)})
-    ok("POST /api/auth/password/change/", 200, headers=bearer,
-       body={"old_password": PASSWORD, "new_password": PASSWORD + "-new"})
+    ok(
+        "POST /api/auth/password/change/",
+        200,
+        headers=bearer,
+        body={"old_password": PASSWORD, "new_password": PASSWORD + "-new"},
+    )
 
     other, _ = _bearer(user)
-    ok("DELETE /api/auth/sessions/{session_id}/", 204, headers=bearer,
-       path_parameters={"session_id": str(other.access.session_id)})
+    ok(
+        "DELETE /api/auth/sessions/{session_id}/",
+        204,
+        headers=bearer,
+        path_parameters={"session_id": str(other.access.session_id)},
+    )
     ok("POST /api/auth/logout/", 204, body={"refresh": str(_bearer(user)[0].refresh)})
     ok("POST /api/auth/logout-all/", 204, headers=bearer)
 
@@ -170,5 +181,7 @@ def test_throttled_login_is_as_documented(settings):
         "DEFAULT_THROTTLE_RATES": {"login": "2/min", "signup": "2/min"},
     }
     body = {"username": "nobody", "password": "wrong"}
-    statuses = [call_and_validate(_case("POST /api/auth/login/", body=body)).status_code for _ in range(3)]
+    statuses = [
+        call_and_validate(_case("POST /api/auth/login/", body=body)).status_code for _ in range(3)
+    ]
     assert statuses == [401, 401, 429]

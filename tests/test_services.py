@@ -77,7 +77,9 @@ def test_setting_a_password_keeps_only_the_named_session(user, pair):
     )
 
     assert LoginSession.objects.get(pk=pair.refresh.session_id).is_active()
-    assert LoginSession.objects.get(pk=other.refresh.session_id).revoked_reason == "password_changed"
+    assert (
+        LoginSession.objects.get(pk=other.refresh.session_id).revoked_reason == "password_changed"
+    )
 
 
 def test_the_session_cap_bounds_every_token(settings, user):

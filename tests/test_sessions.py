@@ -41,7 +41,13 @@ def test_the_list_shows_active_sessions_most_recently_used_first_and_marks_the_c
     assert [s["user_agent"] for s in sessions] == ["laptop", "tablet", "phone"]
     assert [s["current"] for s in sessions] == [False, False, True]
     assert set(sessions[0]) == {
-        "id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address", "current",
+        "id",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "user_agent",
+        "ip_address",
+        "current",
     }
     assert sessions[0]["ip_address"] == "127.0.0.1"
 
@@ -154,7 +160,9 @@ def test_a_wrong_old_password_is_a_400_and_changes_nothing(logged_in, user):
 @pytest.mark.parametrize("weak", ["short", "12345678901", "alice-example", "password1"])
 def test_a_weak_new_password_is_a_400(logged_in, user, weak):
     response = logged_in.post(
-        "/api/auth/password/change/", {"old_password": PASSWORD, "new_password": weak}, format="json"
+        "/api/auth/password/change/",
+        {"old_password": PASSWORD, "new_password": weak},
+        format="json",
     )
 
     assert response.status_code == 400

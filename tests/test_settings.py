@@ -20,8 +20,9 @@ def start(command, **env):
     environment.update(BASE_ENV)
     environment.update(env)
     environment = {k: v for k, v in environment.items() if v is not None}
-    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)

@@ -48,6 +48,7 @@ def assert_throttled(response):
 
 # --- Login ------------------------------------------------------------------------------
 
+
 @limits()
 def test_login_is_limited_per_client_address(api, user):
     for n in range(3):
@@ -127,6 +128,7 @@ def test_behind_one_proxy_addresses_the_client_prepends_are_ignored(api, user):
 
 # --- Signup -----------------------------------------------------------------------------
 
+
 @limits()
 def test_signup_is_limited_per_client_address(api, db):
     assert signup(api, 1, REMOTE_ADDR="198.51.100.1").status_code == 201
@@ -145,6 +147,7 @@ def test_login_and_signup_limits_are_counted_apart(api, user):
 
 
 # --- The cache is down ------------------------------------------------------------------
+
 
 @pytest.fixture
 def cache_down():

@@ -1,4 +1,4 @@
-"""Forged, tampered, expired and confused tokens are 401s, never 500s, and never block public endpoints."""
+"""Forged, expired and confused tokens are 401s, never 500s, and never block public endpoints."""
 
 import base64
 import json
@@ -32,11 +32,15 @@ def forged_tokens(claims: dict) -> dict[str, str]:
     head, payload, signature = real.split(".")
     return {
         "alg none": f"{b64({'alg': 'none', 'typ': 'JWT'})}.{payload}.",
-        "another key": jwt.encode(claims, "another-key-another-key-another-key!", algorithm="HS256"),
+        "another key": jwt.encode(
+            claims, "another-key-another-key-another-key!", algorithm="HS256"
+        ),
         "tampered payload": f"{head}.{b64({**claims, 'user_id': '999'})}.{signature}",
         "HS512 with our key": jwt.encode(claims, settings.SECRET_KEY, algorithm="HS512"),
         "unknown crit header": jwt.encode(
-            claims, settings.SECRET_KEY, algorithm="HS256",
+            claims,
+            settings.SECRET_KEY,
+            algorithm="HS256",
             headers={**header, "crit": ["x-ext"], "x-ext": True},
         ),
         "no signature": f"{head}.{payload}",
@@ -151,9 +155,16 @@ def test_no_token_is_not_authenticated(db):
 @pytest.mark.parametrize(
     "method, path, body",
     [
-        ("post", "/api/auth/signup/", {"username": "new", "email": "new@example.com",
-                                       "password": "a-long-enough-passphrase"}),
-        ("post", "/api/auth/login/", {"username": "alice", "password": "correct-horse-battery-staple"}),
+        (
+            "post",
+            "/api/auth/signup/",
+            {"username": "new", "email": "new@example.com", "password": "a-long-enough-passphrase"},
+        ),
+        (
+            "post",
+            "/api/auth/login/",
+            {"username": "alice", "password": "correct-horse-battery-staple"},
+        ),
         ("post", "/api/auth/refresh/", "REFRESH"),
         ("post", "/api/auth/logout/", "REFRESH"),
         ("get", "/api/auth/csrf/", None),

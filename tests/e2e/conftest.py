@@ -83,6 +83,7 @@ def _browser_available():
 
 # --- Servers ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Servers:
     api: str  # http://localhost:<port>
@@ -143,7 +144,10 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> 
 def _start_api(env: dict, port: int, workdir: Path) -> subprocess.Popen:
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if migrate.returncode != 0:
         raise RuntimeError(f"migrate failed:\n{migrate.stdout}{migrate.stderr}")
@@ -151,10 +155,21 @@ def _start_api(env: dict, port: int, workdir: Path) -> subprocess.Popen:
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
             ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         _wait_until_healthy(f"http://127.0.0.1:{port}/healthz/", process, log_path)
@@ -283,6 +298,7 @@ def emailed_links(servers: Servers, *, to: str, path: str, count: int = 1) -> li
 
 # --- Browser ------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import expect, sync_playwright
@@ -327,6 +343,7 @@ def page(new_page):
 
 
 # --- The example page -----------------------------------------------------------------
+
 
 def open_example(page, servers: Servers) -> None:
     """Opens the page with ?api=, which it remembers for the emailed links opened later."""

@@ -54,6 +54,7 @@ def set_password_from_link(page, link: str, password: str) -> None:
 
 # --- Password reset -------------------------------------------------------------------
 
+
 def test_a_forgotten_password_is_reset_from_the_emailed_link_and_every_old_session_ends(
     new_page, servers, username
 ):
@@ -98,6 +99,7 @@ def test_a_used_reset_link_shows_the_invalid_link_error(page, servers, username)
 
 
 # --- Email verification (AUTH_EMAIL_VERIFICATION=mandatory) ----------------------------
+
 
 def test_mandatory_verification_lets_a_page_signup_log_in_only_after_the_emailed_link(
     page, mandatory_servers

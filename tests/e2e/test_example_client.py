@@ -15,9 +15,11 @@ def test_login_then_parallel_calls_after_expiry_share_one_refresh_then_logout(
     refreshes = []
     page.on(
         "request",
-        lambda request: refreshes.append(request)
-        if request.method == "POST" and request.url.endswith("/api/auth/refresh/")
-        else None,
+        lambda request: (
+            refreshes.append(request)
+            if request.method == "POST" and request.url.endswith("/api/auth/refresh/")
+            else None
+        ),
     )
     open_example(page, servers)
     log_in(page, username)

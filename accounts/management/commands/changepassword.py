@@ -13,8 +13,8 @@ class Command(changepassword.Command):
     def handle(self, *args, **options):
         message = super().handle(*args, **options)
         username = options["username"] or getpass.getuser()
-        user = get_user_model()._default_manager.db_manager(options["database"]).get(
-            username=username
+        user = (
+            get_user_model()._default_manager.db_manager(options["database"]).get(username=username)
         )
         revoked = services.sessions_revoke(
             sessions=user.login_sessions.all(), reason=RevokeReason.PASSWORD_CHANGED

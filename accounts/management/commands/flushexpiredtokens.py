@@ -31,9 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size: int, **options):
         now = timezone.now()
-        sessions = delete_in_batches(
-            LoginSession.objects.expired(now).order_by(), batch_size
-        )
+        sessions = delete_in_batches(LoginSession.objects.expired(now).order_by(), batch_size)
         tokens = delete_in_batches(
             OutstandingToken.objects.filter(expires_at__lte=now).order_by(), batch_size
         )
