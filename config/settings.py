@@ -2,7 +2,8 @@
 
 The variables and their defaults are those of the API contract; a bad value
 raises ``ImproperlyConfigured`` here, so every entry point (``manage.py``,
-gunicorn, the tests) refuses to start and names the variable.
+gunicorn, the tests) refuses to start and names the variable. Values that are
+only wrong together are refused at start-up by ``accounts/checks.py``.
 """
 
 from datetime import timedelta
