@@ -1,12 +1,11 @@
 """Request and response shapes of the auth API; the docs are generated from them."""
 
-from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core import exceptions as django_exceptions
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
 from accounts.models import LoginSession, User, same_text_ignoring_case
+from accounts.services import password_validate
 
 PASSWORD_MAX_LENGTH = 1024
 
@@ -38,13 +37,6 @@ class PasswordField(StringField):
         super().__init__(write_only=True, trim_whitespace=False, **kwargs)
 
 
-def _validate_new_password(password: str, user: User) -> None:
-    try:
-        password_validation.validate_password(password, user=user)
-    except django_exceptions.ValidationError as exc:
-        raise serializers.ValidationError(list(exc.messages)) from None
-
-
 # --- Requests -------------------------------------------------------------------------
 
 
@@ -68,7 +60,7 @@ class SignupSerializer(serializers.Serializer):
     def validate(self, attrs):
         candidate = User(username=attrs["username"], email=attrs["email"])
         try:
-            _validate_new_password(attrs["password"], candidate)
+            password_validate(password=attrs["password"], user=candidate)
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"password": exc.detail}) from None
         return attrs
@@ -104,7 +96,7 @@ class PasswordChangeSerializer(serializers.Serializer):
         return value
 
     def validate_new_password(self, value: str) -> str:
-        _validate_new_password(value, self.context["request"].user)
+        password_validate(password=value, user=self.context["request"].user)
         return value
 
 

@@ -70,6 +70,14 @@ def user_signup(*, username: str, email: str, password: str) -> User:
     return user
 
 
+def password_validate(*, password: str, user: User) -> None:
+    """Django's password validators, their messages as a DRF validation error."""
+    try:
+        password_validation.validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(list(exc.messages)) from None
+
+
 def user_password_set(
     *, user: User, password: str, reason: RevokeReason, keep_session_id: uuid.UUID | None = None
 ) -> None:
@@ -116,9 +124,9 @@ def password_reset_confirm(*, uid: str, token: str, password: str, ip_address: s
             ip_address=ip_address,
         )
         try:
-            password_validation.validate_password(password, user=user)
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError({"new_password": list(exc.messages)}) from None
+            password_validate(password=password, user=user)
+        except exceptions.ValidationError as exc:
+            raise exceptions.ValidationError({"new_password": exc.detail}) from None
         user_password_set(user=user, password=password, reason=RevokeReason.PASSWORD_RESET)
         if not user.email_verified:
             user.email_verified = True

@@ -9,9 +9,9 @@ from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
+
+from accounts.views import PublicAPIView
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +33,7 @@ class JSONWhateverTheAcceptHeader(BaseContentNegotiation):
 
 
 @method_decorator(never_cache, name="dispatch")
-class HealthView(APIView):
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
+class HealthView(PublicAPIView):
     content_negotiation_class = JSONWhateverTheAcceptHeader
 
     @swagger_auto_schema(
