@@ -1,5 +1,6 @@
 """JWT authentication that checks the token's session and knows where the token came from."""
 
+from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -11,8 +12,11 @@ from accounts.tokens import access_token_read
 
 
 def enforce_csrf(request) -> None:
-    """Django's CSRF check as DRF applies it to cookie credentials: 403 on failure."""
-    SessionAuthentication().enforce_csrf(request)
+    """Django's CSRF check as DRF applies it to cookie credentials: 403 ``csrf_failed``."""
+    try:
+        SessionAuthentication().enforce_csrf(request)
+    except exceptions.PermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc.detail), code="csrf_failed") from None
 
 
 class CookieAwareJWTAuthentication(JWTAuthentication):

@@ -21,6 +21,7 @@ from accounts.serializers import (
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     RefreshRequestSerializer,
+    SessionProbeSerializer,
     SessionSerializer,
     SignupSerializer,
     TokenExpirySerializer,
@@ -214,6 +215,21 @@ csrf = swagger_auto_schema(
     tags=[TAG_AUTH],
     security=PUBLIC,
     responses={200: openapi.Response("The token.", CsrfSerializer, headers=_SETS_CSRF_COOKIE)},
+)
+
+session_probe = swagger_auto_schema(
+    operation_id="auth_session_probe",
+    operation_summary="Whether a session exists, without an error for anonymous callers",
+    operation_description="Always `200`. `authenticated` with the user when a valid access "
+    "token came (cookie or header); otherwise `refreshable` says whether a refresh token "
+    "cookie came with the call, in which case `POST refresh/` may restore the session. A page "
+    "load calls this instead of `me` to learn, quietly, whether anyone is logged in.",
+    tags=[TAG_AUTH],
+    security=PUBLIC,
+    responses={
+        200: openapi.Response("The caller's state.", SessionProbeSerializer),
+        503: UNAVAILABLE,
+    },
 )
 
 me = swagger_auto_schema(

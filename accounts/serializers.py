@@ -180,7 +180,18 @@ class TokenExpirySerializer(DetailSerializer):
 
 
 class LoginResponseSerializer(TokenExpirySerializer):
-    user = UserSerializer()
+    user = MeSerializer()
+
+
+class SessionProbeSerializer(serializers.Serializer):
+    authenticated = serializers.BooleanField(help_text="A valid access token came with the call.")
+    refreshable = serializers.BooleanField(
+        help_text="Not authenticated, but a refresh token came with it: POST refresh/ next."
+    )
+    user = MeSerializer(required=False, help_text="The logged-in user, when authenticated.")
+    access_expires_at = serializers.DateTimeField(
+        required=False, help_text="When authenticated: refresh shortly before this moment."
+    )
 
 
 class CsrfSerializer(serializers.Serializer):

@@ -33,7 +33,8 @@ class RefreshReusedWithinGrace(InvalidToken):
     It is refused, but it revokes nothing and the client keeps its cookies.
     """
 
-    default_detail = "Token was already used; the newest token is still valid"
+    default_detail = "Token was already rotated; the newest token is already in your cookies: retry"
+    default_code = "token_rotated"
 
 
 class InvalidLink(exceptions.APIException):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout-all/", views.LogoutAllView.as_view(), name="logout-all"),
     path("me/", views.MeView.as_view(), name="me"),
     path("csrf/", views.CsrfView.as_view(), name="csrf"),
+    path("session/", views.SessionProbeView.as_view(), name="session-probe"),
     path("sessions/", views.SessionListView.as_view(), name="sessions"),
     path("sessions/<uuid:session_id>/", views.SessionDetailView.as_view(), name="session-detail"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),

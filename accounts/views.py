@@ -14,7 +14,8 @@ from rest_framework_simplejwt.views import (
 )
 
 from accounts import docs, events, selectors, services
-from accounts.authentication import enforce_csrf
+from accounts.authentication import CookieAwareJWTAuthentication, enforce_csrf
+from accounts.clients import is_app_client
 from accounts.cookies import REFRESH_COOKIE, clear_auth_cookies, set_auth_cookies
 from accounts.models import LoginSession, RevokeReason
 from accounts.serializers import (
@@ -26,6 +27,7 @@ from accounts.serializers import (
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     RefreshRequestSerializer,
+    SessionProbeSerializer,
     SessionSerializer,
     SignupSerializer,
     UserSerializer,
@@ -36,7 +38,7 @@ from accounts.throttling import (
     SignupAddressThrottle,
     client_address,
 )
-from accounts.tokens import TokenPair
+from accounts.tokens import TokenPair, refresh_token_read
 
 
 class NoRefreshToken(exceptions.APIException):
@@ -45,22 +47,27 @@ class NoRefreshToken(exceptions.APIException):
     default_code = "no_refresh_token"
 
 
-def _refresh_token_from(request) -> str:
-    """The refresh cookie if any (a browser credential, so CSRF-checked), else the body's."""
-    cookie = request.COOKIES.get(REFRESH_COOKIE)
+def _refresh_token_from(request) -> str | None:
+    """The refresh cookie if any (a browser credential, so CSRF-checked), else the body's.
+
+    An app client's cookies are ignored: its token comes from the body only.
+    """
+    cookie = None if is_app_client(request) else request.COOKIES.get(REFRESH_COOKIE)
     if cookie:
         enforce_csrf(request)
         return cookie
     serializer = RefreshRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
-    if not serializer.validated_data.get("refresh"):
-        raise NoRefreshToken()
-    return serializer.validated_data["refresh"]
+    return serializer.validated_data.get("refresh") or None
 
 
-def _token_response(data: dict, pair: TokenPair) -> Response:
+def _token_response(request, data: dict, pair: TokenPair) -> Response:
+    """The answer of a login or refresh: the tokens in cookies, or in the body for an app client."""
     data["access_expires_at"] = pair.access.expires_at
     data["refresh_expires_at"] = pair.refresh.expires_at
+    if is_app_client(request):
+        data.update(pair.as_strings())
+        return Response(data)
     if settings.AUTH_RETURN_TOKENS_IN_BODY:
         data.update(pair.as_strings())
     response = Response(data)
@@ -68,10 +75,14 @@ def _token_response(data: dict, pair: TokenPair) -> Response:
     return response
 
 
-def _cleared_response() -> Response:
-    response = Response(status=status.HTTP_204_NO_CONTENT)
-    clear_auth_cookies(response)
+def _cleared(request, response: Response) -> Response:
+    if not is_app_client(request):
+        clear_auth_cookies(response)
     return response
+
+
+def _cleared_response(request) -> Response:
+    return _cleared(request, Response(status=status.HTTP_204_NO_CONTENT))
 
 
 def _current_session_id(request):
@@ -79,7 +90,10 @@ def _current_session_id(request):
 
 
 class ClearCookiesOnRefusalMixin:
-    """A refused refresh or logout also ends the browser's hold on its stale cookies."""
+    """A refused refresh or logout also ends the browser's hold on its stale cookies.
+
+    But for a token rotated within the grace: the browser already holds the newest one.
+    """
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
@@ -88,7 +102,7 @@ class ClearCookiesOnRefusalMixin:
             status.HTTP_401_UNAUTHORIZED,
         )
         if refused and not isinstance(exc, services.RefreshReusedWithinGrace):
-            clear_auth_cookies(response)
+            _cleared(self.request, response)
         return response
 
 
@@ -131,8 +145,11 @@ class LoginView(TokenObtainPairView):
             user_agent=request.headers.get("User-Agent", ""),
             ip_address=client_address(request),
         )
-        rotate_token(request)
-        return _token_response({"detail": "login success", "user": UserSerializer(user).data}, pair)
+        if not is_app_client(request):
+            rotate_token(request)
+        return _token_response(
+            request, {"detail": "login success", "user": MeSerializer(user).data}, pair
+        )
 
 
 class RefreshView(ClearCookiesOnRefusalMixin, TokenRefreshView):
@@ -140,8 +157,11 @@ class RefreshView(ClearCookiesOnRefusalMixin, TokenRefreshView):
 
     @docs.refresh
     def post(self, request):
-        pair = services.session_refresh(raw_refresh=_refresh_token_from(request))
-        return _token_response({"detail": "token refreshed"}, pair)
+        raw_refresh = _refresh_token_from(request)
+        if raw_refresh is None:
+            raise NoRefreshToken()
+        pair = services.session_refresh(raw_refresh=raw_refresh)
+        return _token_response(request, {"detail": "token refreshed"}, pair)
 
 
 class LogoutView(ClearCookiesOnRefusalMixin, TokenBlacklistView):
@@ -149,14 +169,57 @@ class LogoutView(ClearCookiesOnRefusalMixin, TokenBlacklistView):
 
     @docs.logout
     def post(self, request):
-        services.session_logout(raw_refresh=_refresh_token_from(request))
-        return _cleared_response()
+        raw_refresh = _refresh_token_from(request)
+        # With no refresh token the goal already holds (say another tab logged out first).
+        if raw_refresh is not None:
+            services.session_logout(raw_refresh=raw_refresh)
+        return _cleared_response(request)
 
 
 class CsrfView(PublicAPIView):
     @docs.csrf
     def get(self, request):
         return Response(CsrfSerializer({"csrfToken": get_token(request)}).data)
+
+
+class SessionProbeView(PublicAPIView):
+    """Whether the caller is logged in, and if not, whether a refresh could log it back in.
+
+    Always a 200, so that a page load of someone who never logged in makes no error noise.
+    """
+
+    @docs.session_probe
+    def get(self, request):
+        try:
+            authenticated = CookieAwareJWTAuthentication().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            authenticated = None
+        if authenticated is not None:
+            user, token = authenticated
+            data = {
+                "authenticated": True,
+                "refreshable": False,
+                "user": MeSerializer(user).data,
+                "access_expires_at": token.expires_at,
+            }
+        else:
+            data = {
+                "authenticated": False,
+                "refreshable": _refresh_token_from_cookie_reads(request),
+            }
+        return Response(SessionProbeSerializer(data).data)
+
+
+def _refresh_token_from_cookie_reads(request) -> bool:
+    """A signed, unexpired refresh cookie: a refresh may succeed (the session may have ended)."""
+    cookie = None if is_app_client(request) else request.COOKIES.get(REFRESH_COOKIE)
+    if not cookie:
+        return False
+    try:
+        refresh_token_read(cookie)
+    except exceptions.AuthenticationFailed:
+        return False
+    return True
 
 
 # --- Password reset and email verification -------------------------------------------
@@ -243,7 +306,7 @@ class SessionDetailView(APIView):
             sessions=LoginSession.objects.filter(pk=session.pk), reason=RevokeReason.SESSION_DELETED
         )
         if session.pk == _current_session_id(request):
-            return _cleared_response()
+            return _cleared_response(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -253,7 +316,7 @@ class LogoutAllView(APIView):
         services.sessions_revoke(
             sessions=request.user.login_sessions.all(), reason=RevokeReason.LOGOUT_ALL
         )
-        return _cleared_response()
+        return _cleared_response(request)
 
 
 class PasswordChangeView(APIView):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that its duration and status cover every other layer.
     "config.request_log.RequestLogMiddleware",
+    "config.cache_control.ApiNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",

@@ -43,6 +43,7 @@ def test_a_cookie_authenticated_write_without_csrf_token_is_403_and_changes_noth
 
     assert response.status_code == 403
     assert response.json()["detail"].startswith("CSRF Failed:")
+    assert response.json()["code"] == "csrf_failed"
     assert "access_token" not in response.cookies and "refresh_token" not in response.cookies
     assert _state(user) == before
 
@@ -54,6 +55,7 @@ def test_a_wrong_csrf_token_is_403(logged_in, user, method, path, body):
     response = _request(logged_in, method, path, body, LoginSession.objects.get(user=user))
 
     assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
 
 
 @pytest.mark.parametrize("method, path, body", WRITES, ids=[p for _, p, _ in WRITES])

@@ -27,7 +27,10 @@ def test_login_returns_the_user_and_expiry_times(api, user):
     assert response.status_code == 200
     body = response.json()
     assert body["detail"] == "login success"
-    assert body["user"] == {"id": user.id, "username": "alice", "email": "alice@example.com"}
+    # The same user as `me` answers, so a front end needs no second call (email_verified too).
+    assert body["user"] == api.get("/api/auth/me/").json()
+    assert body["user"]["id"] == user.id and body["user"]["email_verified"] is False
+    assert {"username": "alice", "email": "alice@example.com"}.items() <= body["user"].items()
     access_exp = datetime.fromisoformat(body["access_expires_at"].replace("Z", "+00:00"))
     refresh_exp = datetime.fromisoformat(body["refresh_expires_at"].replace("Z", "+00:00"))
     assert refresh_exp - access_exp == timedelta(seconds=604800 - 300)

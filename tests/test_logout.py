@@ -41,12 +41,22 @@ def test_logout_with_a_body_token_needs_no_csrf(api, user):
     assert LoginSession.objects.get(user=user).revoked_at is not None
 
 
-def test_logout_without_a_token_is_a_400_that_clears_cookies(api, db):
+def test_logout_without_a_token_is_a_204_that_clears_cookies(api, db):
     response = api.post(LOGOUT)
 
-    assert response.status_code == 400
-    assert response.json()["detail"] == "no refresh token"
+    assert response.status_code == 204
     assert_cookies_cleared(response)
+
+
+def test_logging_out_in_a_second_tab_after_the_first_is_a_success(logged_in, user):
+    # Both tabs share the browser's cookies: the first logout cleared them for both.
+    assert logged_in.post(LOGOUT).status_code == 204
+
+    response = logged_in.post(LOGOUT)
+
+    assert response.status_code == 204
+    assert_cookies_cleared(response)
+    assert LoginSession.objects.get(user=user).revoked_reason == "logout"
 
 
 def test_logout_with_an_invalid_token_is_a_401_that_clears_cookies(api, db):

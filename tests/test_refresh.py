@@ -185,7 +185,7 @@ def test_reuse_within_the_grace_is_refused_but_revokes_nothing_and_keeps_cookies
         response = other_tab.post(REFRESH, {"refresh": first}, format="json")
 
     assert response.status_code == 401
-    assert response.json()["code"] == "token_not_valid"
+    assert response.json()["code"] == "token_rotated"
     assert "refresh_token" not in response.cookies
     assert "access_token" not in response.cookies
     assert LoginSession.objects.get(user=user).revoked_at is None

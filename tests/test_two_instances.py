@@ -127,6 +127,7 @@ def test_of_sixteen_concurrent_refreshes_over_both_instances_exactly_one_succeed
     statuses = [reply.status for reply in replies]
     assert statuses.count(200) == 1, statuses
     assert statuses.count(401) == 15, statuses
+    assert {r.json()["code"] for r in replies if r.status == 401} == {"token_rotated"}
     # The losers came within the grace: the session goes on with the winner's tokens.
     winner = next(reply for reply in replies if reply.status == 200).json()
     session = LoginSession.objects.get()
