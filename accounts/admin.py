@@ -17,9 +17,7 @@ class SessionEndingPasswordChangeForm(AdminPasswordChangeForm):
     def save(self, commit=True):
         user = super().save(commit)
         if commit:
-            services.sessions_revoke(
-                sessions=user.login_sessions.all(), reason=RevokeReason.PASSWORD_CHANGED
-            )
+            services.user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
         return user
 
 

@@ -5,35 +5,71 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Value
-from django.db.models.functions import Lower
-from django.db.models.lookups import Exact
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-
-def same_text_ignoring_case(field: str, value: str) -> Exact:
-    """``LOWER(field) = LOWER(value)``: the comparison the unique indexes below are built on.
-
-    Django's ``iexact`` compiles to ``UPPER()`` on PostgreSQL, which those
-    indexes cannot serve, so it would scan the whole table.
-    """
-    return Exact(Lower(field), Lower(Value(value)))
+from accounts import identifiers
 
 
 class User(AbstractUser):
-    """A user whose username and email are each unique whatever their case."""
+    """A user whose username and email are each unique in their canonical form.
 
-    email = models.EmailField("email address", max_length=254)
+    The canonical columns are derived from the others on every save
+    (accounts.identifiers), so no path that saves a user can store a second
+    spelling of a taken identifier.
+    """
+
+    username = models.CharField(
+        "username",
+        max_length=identifiers.USERNAME_MAX_LENGTH,
+        unique=True,
+        validators=[identifiers.username_validate],
+        help_text="Letters, digits and . + - _ only; no @.",
+        error_messages={"unique": "A user with that username already exists."},
+    )
+    username_canonical = models.CharField(
+        max_length=identifiers.USERNAME_MAX_LENGTH, unique=True, editable=False
+    )
+    email = models.EmailField("email address", max_length=identifiers.EMAIL_MAX_LENGTH)
+    # Null for an account without an address, so that several may have none.
+    email_canonical = models.CharField(
+        max_length=identifiers.EMAIL_MAX_LENGTH, unique=True, null=True, editable=False
+    )
     email_verified = models.BooleanField(default=False)
 
     REQUIRED_FIELDS = ["email"]
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
-        ]
+    @classmethod
+    def normalize_username(cls, username):
+        return identifiers.username_normalize(username) if isinstance(username, str) else username
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._stored_is_active = user.__dict__.get("is_active")
+        return user
+
+    def clean(self):
+        super().clean()
+        self.email = identifiers.email_normalize(self.email)
+
+    def save(self, *args, **kwargs):
+        self.username_canonical = identifiers.canonical(self.username)
+        self.email_canonical = identifiers.email_canonical(self.email) if self.email else None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            derived = {"username": "username_canonical", "email": "email_canonical"}
+            kwargs["update_fields"] = {*update_fields, *(derived[f] for f in derived if f in update_fields)}
+        deactivated = getattr(self, "_stored_is_active", None) and not self.is_active
+        super().save(*args, **kwargs)
+        self._stored_is_active = self.is_active
+        if deactivated:
+            # Here rather than in each caller (the admin, a shell, a command): every
+            # path that deactivates an account must end its sessions for good, or
+            # re-activating it would bring its old tokens back to life.
+            from accounts.services import user_sessions_revoke
+
+            user_sessions_revoke(user=self, reason=RevokeReason.USER_DEACTIVATED)
 
 
 class RevokeReason(models.TextChoices):
@@ -45,6 +81,7 @@ class RevokeReason(models.TextChoices):
     REFRESH_REUSE = "refresh_reuse"
     SINGLE_SESSION = "single_session"
     ADMIN = "admin"
+    USER_DEACTIVATED = "user_deactivated"
 
 
 class LoginSessionQuerySet(models.QuerySet):

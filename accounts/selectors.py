@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 
-from accounts.models import LoginSession, User, same_text_ignoring_case
+from accounts import identifiers
+from accounts.models import LoginSession, User
 
 # Every authenticated request runs this query, so it is written once as SQL:
 # compiling the same ORM query (a join and three conditions) costs three times
@@ -55,9 +56,21 @@ def sessions_active_list(*, user: User) -> QuerySet[LoginSession]:
     return user.login_sessions.active().order_by("-last_used_at")
 
 
+def user_by_identifier_get(*, identifier: str) -> User | None:
+    """The account a login identifier names: by its address if it has an @, else by username.
+
+    Compared in canonical form, as uniqueness is, on every database alike.
+    """
+    if identifiers.is_email(identifier):
+        return User.objects.filter(email_canonical=identifiers.email_canonical(identifier)).first()
+    return User.objects.filter(username_canonical=identifiers.canonical(identifier)).first()
+
+
 def user_active_by_email_get(*, email: str) -> User | None:
-    """The active account with this address, compared case-insensitively as at signup."""
-    return User.objects.filter(same_text_ignoring_case("email", email), is_active=True).first()
+    """The active account with this address, compared in canonical form as at signup."""
+    return User.objects.filter(
+        email_canonical=identifiers.email_canonical(email), is_active=True
+    ).first()
 
 
 def user_active_by_uid_get(*, uid: str, for_update: bool = False) -> User | None:

@@ -1,10 +1,10 @@
 """Request and response shapes of the auth API; the docs are generated from them."""
 
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
-from accounts.models import LoginSession, User, same_text_ignoring_case
+from accounts import identifiers
+from accounts.models import LoginSession, User
 from accounts.services import password_validate
 
 PASSWORD_MAX_LENGTH = 1024
@@ -26,8 +26,30 @@ class StringField(StrictStringMixin, serializers.CharField):
     pass
 
 
-class EmailAddressField(StrictStringMixin, serializers.EmailField):
-    pass
+class UsernameField(StringField):
+    """A username, NFKC-normalised before any rule (length included) is checked."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", identifiers.USERNAME_MAX_LENGTH)
+        kwargs.setdefault("help_text", "Letters, digits and . + - _ only; no @.")
+        super().__init__(validators=[identifiers.username_validate], **kwargs)
+
+    def to_internal_value(self, data):
+        return identifiers.username_normalize(super().to_internal_value(data))
+
+
+class EmailAddressField(StringField):
+    """An email address, normalised (NFKC, lower-case domain) before it is checked."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", identifiers.EMAIL_MAX_LENGTH)
+        super().__init__(validators=[identifiers.email_validate], **kwargs)
+
+    def to_internal_value(self, data):
+        return identifiers.email_normalize(super().to_internal_value(data))
+
+    def to_representation(self, value):
+        return value
 
 
 class PasswordField(StringField):
@@ -40,30 +62,44 @@ class PasswordField(StringField):
 # --- Requests -------------------------------------------------------------------------
 
 
+def username_unique_validate(value: str, *, exclude: User | None = None) -> None:
+    taken = User.objects.filter(username_canonical=identifiers.canonical(value))
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise serializers.ValidationError(
+            "A user with that username already exists.", code="unique"
+        )
+
+
+def email_unique_validate(value: str) -> None:
+    if User.objects.filter(email_canonical=identifiers.email_canonical(value)).exists():
+        raise serializers.ValidationError("A user with that email already exists.", code="unique")
+
+
 class SignupSerializer(serializers.Serializer):
-    username = StringField(max_length=150, validators=[UnicodeUsernameValidator()])
-    email = EmailAddressField(max_length=254)
+    username = UsernameField()
+    email = EmailAddressField()
     password = PasswordField()
 
     def validate_username(self, value: str) -> str:
-        value = User.normalize_username(value)
-        if User.objects.filter(same_text_ignoring_case("username", value)).exists():
-            raise serializers.ValidationError("A user with that username already exists.")
+        username_unique_validate(value)
         return value
 
     def validate_email(self, value: str) -> str:
-        value = User.objects.normalize_email(value)
-        if User.objects.filter(same_text_ignoring_case("email", value)).exists():
-            raise serializers.ValidationError("A user with that email already exists.")
+        email_unique_validate(value)
         return value
 
-    def validate(self, attrs):
-        candidate = User(username=attrs["username"], email=attrs["email"])
-        try:
-            password_validate(password=attrs["password"], user=candidate)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"password": exc.detail}) from None
-        return attrs
+    def validate_password(self, value: str) -> str:
+        # A field check, not an object check, so that a weak password is reported
+        # together with a taken username; the similarity check compares what was sent.
+        username, email = (self.initial_data.get(name) for name in ("username", "email"))
+        candidate = User(
+            username=username if isinstance(username, str) else "",
+            email=email if isinstance(email, str) else "",
+        )
+        password_validate(password=value, user=candidate)
+        return value
 
 
 class LoginSerializer(TokenObtainSerializer):
@@ -103,7 +139,7 @@ class PasswordChangeSerializer(serializers.Serializer):
 class EmailRequestSerializer(serializers.Serializer):
     """An address to send a link to."""
 
-    email = EmailAddressField(max_length=254)
+    email = EmailAddressField()
 
 
 class EmailLinkSerializer(serializers.Serializer):

@@ -8,10 +8,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import exceptions, status
+from rest_framework.fields import get_error_detail
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
@@ -59,7 +60,12 @@ def user_create(*, username: str, email: str, password: str) -> User:
     except IntegrityError:
         # Two signups raced past the serializer's uniqueness check.
         raise exceptions.ValidationError(
-            {"username": ["A user with that username or email already exists."]}
+            {"username": ["A user with that username or email already exists."]}, code="unique"
+        ) from None
+    except DataError:
+        # Validation bounds every value, so this is a bug; still a 400, never a 500.
+        raise exceptions.ValidationError(
+            {"detail": "A value does not fit its field."}, code="invalid"
         ) from None
 
 
@@ -76,7 +82,7 @@ def password_validate(*, password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user=user)
     except DjangoValidationError as exc:
-        raise exceptions.ValidationError(list(exc.messages)) from None
+        raise exceptions.ValidationError(get_error_detail(exc)) from None
 
 
 def user_password_set(
@@ -86,7 +92,7 @@ def user_password_set(
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        sessions_revoke(sessions=user.login_sessions.exclude(pk=keep_session_id), reason=reason)
+        user_sessions_revoke(user=user, reason=reason, keep=keep_session_id)
 
 
 # --- Password reset and email verification ------------------------------------------
@@ -211,7 +217,7 @@ def session_login(*, user: User, user_agent: str, ip_address: str | None) -> Tok
     )
     with transaction.atomic():
         if settings.AUTH_SINGLE_SESSION:
-            sessions_revoke(sessions=user.login_sessions.all(), reason=RevokeReason.SINGLE_SESSION)
+            user_sessions_revoke(user=user, reason=RevokeReason.SINGLE_SESSION)
         session.current_refresh = outstanding_token_build(pair.refresh, user=user, now=now)
         session.current_refresh.save(force_insert=True)
         session.expires_at = pair.refresh.expires_at
@@ -263,6 +269,16 @@ def session_logout(*, raw_refresh: str) -> None:
         _revoke_for_reuse(session)
         raise InvalidToken("Token is invalid or expired")
     sessions_revoke(sessions=LoginSession.objects.filter(pk=session.pk), reason=RevokeReason.LOGOUT)
+
+
+def user_sessions_revoke(
+    *, user: User, reason: RevokeReason, keep: uuid.UUID | None = None
+) -> int:
+    """Revoke every session of the user, but ``keep`` (the session that asked) if given."""
+    sessions = LoginSession.objects.filter(user_id=user.pk)
+    if keep is not None:
+        sessions = sessions.exclude(pk=keep)
+    return sessions_revoke(sessions=sessions, reason=reason)
 
 
 def sessions_revoke(*, sessions: QuerySet[LoginSession], reason: RevokeReason) -> int:

@@ -313,9 +313,7 @@ class SessionDetailView(APIView):
 class LogoutAllView(APIView):
     @docs.logout_all
     def post(self, request):
-        services.sessions_revoke(
-            sessions=request.user.login_sessions.all(), reason=RevokeReason.LOGOUT_ALL
-        )
+        services.user_sessions_revoke(user=request.user, reason=RevokeReason.LOGOUT_ALL)
         return _cleared_response(request)
 
 

@@ -89,16 +89,16 @@ def test_login_by_username_is_case_insensitive(api, user):
     assert login(api, username="Alice").status_code == 200
 
 
-def test_a_username_that_looks_like_another_accounts_email_logs_into_its_own_account(
-    api, make_user
-):
+def test_an_identifier_with_an_at_sign_is_always_an_address_never_a_username(api, make_user):
     make_user("carol", email="dave@example.com", password="carols-own-password-1")
+    # A username with an @ can no longer be chosen; one made before the rule cannot
+    # take over the address at login.
     make_user("dave@example.com", email="dave@elsewhere.example", password=PASSWORD)
 
-    response = login(api, username="dave@example.com")
-
+    assert login(api, username="dave@example.com").status_code == 401
+    response = login(api, username="dave@example.com", password="carols-own-password-1")
     assert response.status_code == 200
-    assert response.json()["user"]["username"] == "dave@example.com"
+    assert response.json()["user"]["username"] == "carol"
 
 
 @pytest.mark.parametrize(

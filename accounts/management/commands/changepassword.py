@@ -16,7 +16,5 @@ class Command(changepassword.Command):
         user = (
             get_user_model()._default_manager.db_manager(options["database"]).get(username=username)
         )
-        revoked = services.sessions_revoke(
-            sessions=user.login_sessions.all(), reason=RevokeReason.PASSWORD_CHANGED
-        )
+        revoked = services.user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
         return f"{message}\nRevoked {revoked} login session(s)."
