@@ -10,7 +10,7 @@ class UsernameOrEmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not isinstance(username, str) or password is None:
             return None
-        user = user_by_identifier_get(identifier=username.strip())
+        user = user_by_identifier_get(identifier=username.strip(), request=request)
         if user is None:
             # Hash anyway, so an unknown account costs as much time as a wrong password.
             get_user_model()().set_password(password)

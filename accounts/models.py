@@ -59,7 +59,10 @@ class User(AbstractUser):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             derived = {"username": "username_canonical", "email": "email_canonical"}
-            kwargs["update_fields"] = {*update_fields, *(derived[f] for f in derived if f in update_fields)}
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(derived[f] for f in derived if f in update_fields),
+            }
         deactivated = getattr(self, "_stored_is_active", None) and not self.is_active
         super().save(*args, **kwargs)
         self._stored_is_active = self.is_active

@@ -56,14 +56,31 @@ def sessions_active_list(*, user: User) -> QuerySet[LoginSession]:
     return user.login_sessions.active().order_by("-last_used_at")
 
 
-def user_by_identifier_get(*, identifier: str) -> User | None:
+def _users_by_identifier(identifier: str) -> QuerySet[User]:
     """The account a login identifier names: by its address if it has an @, else by username.
 
     Compared in canonical form, as uniqueness is, on every database alike.
     """
     if identifiers.is_email(identifier):
-        return User.objects.filter(email_canonical=identifiers.email_canonical(identifier)).first()
-    return User.objects.filter(username_canonical=identifiers.canonical(identifier)).first()
+        return User.objects.filter(email_canonical=identifiers.email_canonical(identifier))
+    return User.objects.filter(username_canonical=identifiers.canonical(identifier))
+
+
+_LOOKUP_MEMO = "_user_by_identifier"
+
+
+def user_by_identifier_get(*, identifier: str, request=None) -> User | None:
+    """The account a login identifier names, looked up once per request.
+
+    A login asks twice, in its per-account throttle and in its password check.
+    """
+    memo = getattr(request, _LOOKUP_MEMO, None)
+    if memo is not None and memo[0] == identifier:
+        return memo[1]
+    user = _users_by_identifier(identifier).first()
+    if request is not None:
+        setattr(request, _LOOKUP_MEMO, (identifier, user))
+    return user
 
 
 def user_active_by_email_get(*, email: str) -> User | None:

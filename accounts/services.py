@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import update_last_login
-from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import QuerySet
@@ -108,7 +108,9 @@ def password_reset_request(*, email: str, ip_address: str | None) -> None:
     # Like Django's PasswordResetForm: an account without a usable password gets none.
     if user is not None and user.has_usable_password():
         link = emails.link_build(
-            path=emails.PASSWORD_RESET_PATH, user=user, generator=default_token_generator
+            path=emails.PASSWORD_RESET_PATH,
+            user=user,
+            generator=emails.password_reset_token_generator,
         )
         # To the stored address, never the submitted spelling of it.
         emails.email_send(template="password_reset", user=user, link=link)
@@ -126,7 +128,7 @@ def password_reset_confirm(*, uid: str, token: str, password: str, ip_address: s
         user = _user_from_link(
             uid=uid,
             token=token,
-            generator=default_token_generator,
+            generator=emails.password_reset_token_generator,
             purpose="password_reset",
             ip_address=ip_address,
         )
@@ -271,9 +273,7 @@ def session_logout(*, raw_refresh: str) -> None:
     sessions_revoke(sessions=LoginSession.objects.filter(pk=session.pk), reason=RevokeReason.LOGOUT)
 
 
-def user_sessions_revoke(
-    *, user: User, reason: RevokeReason, keep: uuid.UUID | None = None
-) -> int:
+def user_sessions_revoke(*, user: User, reason: RevokeReason, keep: uuid.UUID | None = None) -> int:
     """Revoke every session of the user, but ``keep`` (the session that asked) if given."""
     sessions = LoginSession.objects.filter(user_id=user.pk)
     if keep is not None:

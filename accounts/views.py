@@ -35,6 +35,7 @@ from accounts.serializers import (
 from accounts.throttling import (
     LoginAccountThrottle,
     LoginAddressThrottle,
+    PasswordCheckThrottle,
     SignupAddressThrottle,
     client_address,
 )
@@ -318,6 +319,8 @@ class LogoutAllView(APIView):
 
 
 class PasswordChangeView(APIView):
+    throttle_classes = (PasswordCheckThrottle,)
+
     @docs.password_change
     def post(self, request):
         serializer = PasswordChangeSerializer(data=request.data, context={"request": request})

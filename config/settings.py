@@ -168,6 +168,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env_rate("AUTH_LOGIN_THROTTLE_RATE", "10/min"),
         "signup": env_rate("AUTH_SIGNUP_THROTTLE_RATE", "20/hour"),
+        # Per account and kind of email (reset, verification, …); over it, none is sent.
+        "email": env_rate("AUTH_EMAIL_THROTTLE_RATE", "3/hour"),
     },
 }
 

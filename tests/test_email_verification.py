@@ -230,7 +230,11 @@ def test_resend_is_throttled_like_signup(make_user, settings):
     make_user("fred")
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"login": "10/min", "signup": "2/hour"},
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "login": "10/min",
+            "signup": "2/hour",
+        },
     }
 
     statuses = [resend("fred@example.com").status_code for _ in range(3)]

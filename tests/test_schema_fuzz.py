@@ -178,7 +178,11 @@ def test_successful_answers_are_as_documented(settings, make_user, tokens_in_bod
 def test_throttled_login_is_as_documented(settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"login": "2/min", "signup": "2/min"},
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "login": "2/min",
+            "signup": "2/min",
+        },
     }
     body = {"username": "nobody", "password": "wrong"}
     statuses = [

@@ -19,7 +19,11 @@ def limits(*, login: str = "3/min", signup: str = "2/hour", num_proxies: int = 0
     return override_settings(
         REST_FRAMEWORK={
             **settings.REST_FRAMEWORK,
-            "DEFAULT_THROTTLE_RATES": {"login": login, "signup": signup},
+            "DEFAULT_THROTTLE_RATES": {
+                **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+                "login": login,
+                "signup": signup,
+            },
             "NUM_PROXIES": num_proxies,
         }
     )
@@ -179,3 +183,118 @@ def test_login_lets_every_attempt_through_while_the_cache_is_down(api, user, cac
 def test_signup_works_while_the_cache_is_down(api, db, cache_down):
     assert signup(api, 1).status_code == 201
     assert signup(api, 2).status_code == 201
+
+
+# --- One account, one bucket -------------------------------------------------------------
+
+
+@limits()
+def test_the_username_and_the_email_of_one_account_share_one_bucket(api, user):
+    attempts = ["alice", "alice@example.com", "ALICE@EXAMPLE.COM"]
+    for n, identifier in enumerate(attempts):
+        assert attempt_login(api, identifier, REMOTE_ADDR=f"198.51.100.{n}").status_code == 401
+
+    assert_throttled(attempt_login(api, "ａｌｉｃｅ", PASSWORD, REMOTE_ADDR="198.51.100.9"))
+
+
+@limits()
+def test_an_unknown_name_is_counted_under_its_canonical_form(api, db):
+    for n, name in enumerate(["émile", "ÉMILE", "e\u0301mile"]):
+        assert attempt_login(api, name, REMOTE_ADDR=f"198.51.100.{n}").status_code == 401
+
+    assert_throttled(attempt_login(api, "Émile", REMOTE_ADDR="198.51.100.9"))
+
+
+@limits()
+def test_a_dotted_capital_i_names_no_account_so_it_cannot_dodge_alices_bucket(api, user):
+    # PostgreSQL's LOWER() may fold İ to i; the canonical form does not, so "alİce"
+    # is another (unknown) name, and never a door to alice's password.
+    for n in range(3):
+        assert attempt_login(api, "alice", REMOTE_ADDR=f"198.51.100.{n}").status_code == 401
+
+    response = attempt_login(api, "al\u0130ce", PASSWORD, REMOTE_ADDR="198.51.100.9")
+    assert response.status_code == 401
+    assert_throttled(attempt_login(api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.9"))
+
+
+# --- Atomic counting ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@limits(login="10/min")
+def test_a_parallel_burst_gets_no_more_attempts_than_the_limit(make_user):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rest_framework.test import APIClient
+
+    make_user("alice")
+    start = threading.Barrier(30)
+
+    def attempt(n: int) -> int:
+        client = APIClient()
+        start.wait()
+        return attempt_login(client, "alice", REMOTE_ADDR=f"198.51.100.{n}").status_code
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = list(pool.map(attempt, range(30)))
+
+    assert statuses.count(401) == 10, statuses
+    assert statuses.count(429) == 20, statuses
+
+
+def test_counting_is_one_atomic_increment_whatever_the_interleaving(db):
+    from accounts.throttling import attempt_count
+
+    counts = [attempt_count(key="t:burst", period=60, now=120.0)[0] for _ in range(5)]
+
+    assert counts == [1, 2, 3, 4, 5]
+
+
+def test_the_previous_window_weighs_by_how_much_of_it_still_overlaps(db):
+    from accounts.throttling import attempt_count
+
+    for _ in range(10):
+        attempt_count(key="t:slide", period=60, now=60.0)
+    # A quarter into the next window, three quarters of the last one still count.
+    count, wait = attempt_count(key="t:slide", period=60, now=135.0)
+
+    assert count == 10 * 0.75 + 1
+    assert wait == 45
+
+
+# --- Password checks of a signed-in user -------------------------------------------------
+
+
+@limits()
+def test_password_change_guesses_are_throttled_per_account(logged_in, user):
+    # The login that made `logged_in` was the first of the account's three attempts.
+    for n in range(2):
+        response = logged_in.post(
+            "/api/auth/password/change/",
+            {"old_password": f"guess-{n}", "new_password": "a-brand-new-passphrase"},
+            format="json",
+        )
+        assert response.status_code == 400
+
+    response = logged_in.post(
+        "/api/auth/password/change/",
+        {"old_password": PASSWORD, "new_password": "a-brand-new-passphrase"},
+        format="json",
+    )
+    assert_throttled(response)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+@limits()
+def test_password_change_guesses_and_logins_share_the_accounts_bucket(logged_in, user, api):
+    for n in range(2):
+        response = logged_in.post(
+            "/api/auth/password/change/",
+            {"old_password": f"guess-{n}", "new_password": "a-brand-new-passphrase"},
+            format="json",
+        )
+        assert response.status_code == 400
+
+    assert_throttled(attempt_login(api, "alice", PASSWORD, REMOTE_ADDR="198.51.100.77"))
