@@ -91,7 +91,7 @@ def test_at_most_three_reset_emails_an_hour_reach_one_account_whatever_the_clien
 
 def test_the_limit_counts_each_kind_of_email_apart(outbox):
     User.objects.create_user("victim", email="victim@example.com", password=PASSWORD)
-    for n in range(4):
+    for _ in range(4):
         APIClient().post(RESET, {"email": "victim@example.com"}, format="json")
         APIClient().post(RESEND, {"email": "victim@example.com"}, format="json")
 

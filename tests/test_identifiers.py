@@ -1,4 +1,4 @@
-"""One canonical form per identifier: uniqueness, login, reset and throttling agree on every database."""
+"""One canonical form per identifier: uniqueness, login, reset and throttling agree everywhere."""
 
 import pytest
 from django.core.cache import cache
