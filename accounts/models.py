@@ -88,8 +88,23 @@ class RevokeReason(models.TextChoices):
 
 
 class LoginSessionQuerySet(models.QuerySet):
+    def unrevoked(self):
+        return self.filter(revoked_at__isnull=True)
+
     def active(self, now=None):
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+        """The sessions that may still act: the one definition of a live session.
+
+        Not revoked, not expired, of an active user, and with a current refresh
+        token that is not blacklisted (by whatever path it was). The one query
+        of an authenticated request (accounts.selectors) states the same
+        conditions in SQL, and a test holds the two to each other.
+        """
+        return self.unrevoked().filter(
+            expires_at__gt=now or timezone.now(),
+            user__is_active=True,
+            current_refresh__isnull=False,
+            current_refresh__blacklistedtoken__isnull=True,
+        )
 
     def expired(self, now=None):
         return self.filter(expires_at__lte=now or timezone.now())
@@ -134,5 +149,5 @@ class LoginSession(models.Model):
     def absolute_expiry(self):
         return self.created_at + settings.AUTH_SESSION_MAX_AGE
 
-    def is_active(self, now=None) -> bool:
-        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+    def is_active(self) -> bool:
+        return LoginSession.objects.active().filter(pk=self.pk).exists()

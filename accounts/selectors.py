@@ -8,48 +8,60 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
 from accounts import identifiers
 from accounts.models import LoginSession, User
 
 # Every authenticated request runs this query, so it is written once as SQL:
-# compiling the same ORM query (a join and three conditions) costs three times
-# as much as running it, and would be a third of the request. The parameters
-# still go through the fields, so each backend gets its own UUID and datetime.
+# compiling the same ORM query (two joins and six conditions) costs more than
+# running it, and would be a third of the request. Its conditions are those of
+# LoginSessionQuerySet.active(), the one definition of a live session, and
+# tests/test_selectors.py holds the two to each other case by case. The
+# parameters still go through the fields, so each backend gets its own values.
 _SESSION_USER_SQL = (
-    "SELECT u.* FROM {user} u INNER JOIN {session} s ON s.user_id = u.id"
-    " WHERE s.id = %s AND s.revoked_at IS NULL AND s.expires_at > %s"
+    "SELECT u.* FROM {user} u"
+    " INNER JOIN {session} s ON s.user_id = u.id"
+    " LEFT OUTER JOIN {blacklist} b ON b.token_id = s.current_refresh_id"
+    " WHERE s.id = %s AND u.id = %s AND u.is_active"
+    " AND s.revoked_at IS NULL AND s.expires_at > %s"
+    " AND s.current_refresh_id IS NOT NULL AND b.id IS NULL"
 )
 
 
-def session_user_get(*, session_id: uuid.UUID, user_id: str) -> User | None:
-    """The user of a live session, if they may still act; one query."""
-    sql = _SESSION_USER_SQL.format(user=User._meta.db_table, session=LoginSession._meta.db_table)
+def session_user_get(*, session_id: uuid.UUID, user_id) -> User | None:
+    """The user of a live session, if the token's user claim names them; one query."""
+    try:
+        user_pk = User._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    sql = _SESSION_USER_SQL.format(
+        user=User._meta.db_table,
+        session=LoginSession._meta.db_table,
+        blacklist=BlacklistedToken._meta.db_table,
+    )
     params = [
         LoginSession._meta.pk.get_db_prep_value(session_id, connection),
+        User._meta.pk.get_db_prep_value(user_pk, connection),
         LoginSession._meta.get_field("expires_at").get_db_prep_value(timezone.now(), connection),
     ]
-    user = next(iter(User.objects.raw(sql, params)), None)
-    if user is None or not user.is_active or str(user.pk) != str(user_id):
+    return next(iter(User.objects.raw(sql, params)), None)
+
+
+def session_live_get(*, session_id: uuid.UUID, user_id) -> LoginSession | None:
+    """The live session, with its user and current refresh token, if the token's user claim
+    names its user. One query; refresh and logout need the current token to tell reuse from
+    rotation."""
+    try:
+        user_pk = User._meta.pk.to_python(user_id)
+    except ValidationError:
         return None
-    return user
-
-
-def session_live_get(*, session_id: uuid.UUID, user_id: str) -> LoginSession | None:
-    """The session, with its user and current refresh token, if it and the user may still act.
-
-    One query; refresh and logout need the current token to tell reuse from rotation.
-    """
-    session = (
-        LoginSession.objects.select_related("user", "current_refresh").filter(pk=session_id).first()
+    return (
+        LoginSession.objects.active()
+        .select_related("user", "current_refresh")
+        .filter(pk=session_id, user_id=user_pk)
+        .first()
     )
-    if (
-        session is None
-        or not session.is_active(timezone.now())
-        or not session.user.is_active
-        or str(session.user_id) != str(user_id)
-    ):
-        return None
-    return session
 
 
 def sessions_active_list(*, user: User) -> QuerySet[LoginSession]:

@@ -248,16 +248,20 @@ def session_refresh(*, raw_refresh: str) -> TokenPair:
         with transaction.atomic():
             successor = outstanding_token_build(pair.refresh, user=session.user, now=now)
             successor.save(force_insert=True)
-            rotated = LoginSession.objects.filter(
-                pk=session.pk,
-                current_refresh_id=session.current_refresh_id,
-                revoked_at__isnull=True,
-            ).update(
-                current_refresh=successor, last_used_at=now, expires_at=pair.refresh.expires_at
+            rotated = (
+                LoginSession.objects.unrevoked()
+                .filter(pk=session.pk, current_refresh_id=session.current_refresh_id)
+                .update(
+                    current_refresh=successor, last_used_at=now, expires_at=pair.refresh.expires_at
+                )
             )
             if not rotated:
                 raise _LostRotationRace
-            BlacklistedToken.objects.create(token_id=session.current_refresh_id)
+            # Ignoring a conflict: the token may have been blacklisted by another path
+            # meanwhile; it is rotated away all the same.
+            BlacklistedToken.objects.bulk_create(
+                [BlacklistedToken(token_id=session.current_refresh_id)], ignore_conflicts=True
+            )
     except _LostRotationRace:
         _refuse_used_token(session, token)
     return pair
@@ -282,22 +286,20 @@ def user_sessions_revoke(*, user: User, reason: RevokeReason, keep: uuid.UUID | 
 
 
 def sessions_revoke(*, sessions: QuerySet[LoginSession], reason: RevokeReason) -> int:
-    """Revoke the active sessions among ``sessions`` and blacklist their current refresh tokens.
+    """Revoke the unrevoked sessions among ``sessions``; blacklist their current refresh tokens.
 
     Their access tokens stop working at once: authentication checks the session.
     """
     now = timezone.now()
     with transaction.atomic():
-        live = list(
-            sessions.filter(revoked_at__isnull=True).values_list(
-                "pk", "user_id", "current_refresh_id"
-            )
-        )
+        live = list(sessions.unrevoked().values_list("pk", "user_id", "current_refresh_id"))
         if not live:
             return 0
-        revoked = LoginSession.objects.filter(
-            pk__in=[pk for pk, _, _ in live], revoked_at__isnull=True
-        ).update(revoked_at=now, revoked_reason=reason)
+        revoked = (
+            LoginSession.objects.unrevoked()
+            .filter(pk__in=[pk for pk, _, _ in live])
+            .update(revoked_at=now, revoked_reason=reason)
+        )
         BlacklistedToken.objects.bulk_create(
             [BlacklistedToken(token_id=token_id) for _, _, token_id in live if token_id],
             ignore_conflicts=True,

@@ -1,11 +1,24 @@
-"""Issuing and reading the JWTs of a login session: claims, lifetimes and the session cap."""
+"""Issuing and reading the JWTs of a login session: claims, keys, lifetimes and the session cap.
 
+Tokens are HS256, signed with AUTH_JWT_SIGNING_KEY and verified with it or with
+one of AUTH_JWT_SIGNING_KEY_FALLBACKS, the key being chosen by the token's
+``kid`` header (a fingerprint of the key, never the key); a token that names no
+known key is refused without trying any. Every token carries ``iss`` and
+``aud``, and both are checked on every read (RFC 8725).
+"""
+
+import hashlib
+import hmac
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
+import jwt
 from django.conf import settings
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.backends import TokenBackend
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, Token
@@ -13,17 +26,88 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoc
 
 SESSION_ID_CLAIM = "sid"
 USERNAME_CLAIM = "username"
+ALGORITHM = "HS256"
+# A jti starts with its session's id (32 hex digits), so that a rotated token
+# still names the session it belonged to (the admin links the two).
+JTI_SESSION_PREFIX_LENGTH = 32
+_REQUIRED_CLAIMS = ["exp", "iat", "jti", "iss", "aud", "token_type", SESSION_ID_CLAIM]
+
+
+def key_id(key: str) -> str:
+    """The ``kid`` of a signing key: a fingerprint that names it without revealing it."""
+    return hmac.new(key.encode(), b"accounts.tokens.kid", hashlib.sha256).hexdigest()[:16]
+
+
+class KeyRingTokenBackend(TokenBackend):
+    """SimpleJWT's backend with one signing key, older keys that still verify, and ``kid``."""
+
+    def __init__(self, *, signing_key: str, fallback_keys: tuple[str, ...], issuer, audience):
+        super().__init__(ALGORITHM, signing_key, audience=audience, issuer=issuer)
+        self.signing_kid = key_id(signing_key)
+        self.keys = {key_id(key): key for key in (*fallback_keys, signing_key)}
+
+    def encode(self, payload: dict) -> str:
+        claims = {**payload, "iss": self.issuer, "aud": self.audience}
+        return jwt.encode(
+            claims, self.signing_key, algorithm=ALGORITHM, headers={"kid": self.signing_kid}
+        )
+
+    def decode(self, token, verify: bool = True) -> dict:
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            key = self.keys[kid] if isinstance(kid, str) else None
+        except (jwt.InvalidTokenError, KeyError) as exc:
+            raise TokenBackendError("Token is invalid") from exc
+        if key is None:
+            raise TokenBackendError("Token is invalid")
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": _REQUIRED_CLAIMS, "verify_signature": verify},
+            )
+        except jwt.InvalidTokenError as exc:
+            raise TokenBackendError("Token is invalid") from exc
+
+
+@lru_cache(maxsize=4)
+def _backend(signing_key, fallback_keys, issuer, audience) -> KeyRingTokenBackend:
+    return KeyRingTokenBackend(
+        signing_key=signing_key, fallback_keys=fallback_keys, issuer=issuer, audience=audience
+    )
+
+
+def token_backend() -> KeyRingTokenBackend:
+    """The backend for the keys configured now (read at each use, so a test may change them)."""
+    return _backend(
+        settings.AUTH_JWT_SIGNING_KEY,
+        tuple(settings.AUTH_JWT_SIGNING_KEY_FALLBACKS),
+        settings.AUTH_JWT_ISSUER,
+        settings.AUTH_JWT_AUDIENCE,
+    )
 
 
 class SessionTokenMixin:
-    """A token that names its login session in the ``sid`` claim."""
+    """A token of a login session: signed by the key ring, naming its session in ``sid``."""
+
+    def get_token_backend(self) -> TokenBackend:
+        return token_backend()
 
     def verify(self) -> None:
-        super().verify()
+        # Signed claims of the wrong type (an exp of "soon", a sid of 42) are a refusal, not
+        # a crash somewhere downstream.
+        for claim in ("exp", "iat"):
+            value = self.payload.get(claim)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TokenError(f"Token claim {claim} is not a whole number")
         try:
+            super().verify()
             uuid.UUID(str(self.payload[SESSION_ID_CLAIM]))
-        except (KeyError, ValueError) as exc:
-            raise TokenError("Token has no session") from exc
+        except (KeyError, ValueError, TypeError, OverflowError) as exc:
+            raise TokenError("Token is invalid") from exc
 
     @property
     def session_id(self) -> uuid.UUID:
@@ -62,9 +146,10 @@ class TokenPair:
         return {"access": str(self.access), "refresh": str(self.refresh)}
 
 
-def _issue(token_class, *, claims: dict, now: datetime, lifetime, not_after: datetime):
+def _issue(token_class, *, claims: dict, session_id: uuid.UUID, now, lifetime, not_after):
     token = token_class()
     token.payload.update(claims)
+    token.payload[api_settings.JTI_CLAIM] = session_id.hex + secrets.token_hex(16)
     token.set_iat(at_time=now)
     token.payload["exp"] = datetime_to_epoch(min(now + lifetime, not_after))
     return token
@@ -83,6 +168,7 @@ def token_pair_issue(
         access=_issue(
             SessionAccessToken,
             claims=claims,
+            session_id=session_id,
             now=now,
             lifetime=settings.ACCESS_TOKEN_LIFETIME,
             not_after=not_after,
@@ -90,6 +176,7 @@ def token_pair_issue(
         refresh=_issue(
             SessionRefreshToken,
             claims=claims,
+            session_id=session_id,
             now=now,
             lifetime=settings.REFRESH_TOKEN_LIFETIME,
             not_after=not_after,

@@ -45,7 +45,7 @@ USE_TZ = True
 INSTALLED_APPS = [
     # accounts comes first so that its flushexpiredtokens command replaces SimpleJWT's.
     "accounts",
-    "django.contrib.admin",
+    "accounts.apps.AccountsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -178,9 +178,17 @@ REFRESH_TOKEN_LIFETIME = timedelta(
     seconds=env_int("REFRESH_TOKEN_LIFETIME_SECONDS", 604800, minimum=1)
 )
 
+# The HS256 key that signs new tokens, and older keys that still verify theirs
+# until they expire (see the API reference, "Rotating the signing key").
+AUTH_JWT_SIGNING_KEY = env_str("AUTH_JWT_SIGNING_KEY", SECRET_KEY)
+AUTH_JWT_SIGNING_KEY_FALLBACKS = env_list("AUTH_JWT_SIGNING_KEY_FALLBACKS")
+# Checked on every read, so a token of another service that shares a key is refused.
+AUTH_JWT_ISSUER = env_str("AUTH_JWT_ISSUER", "cookie-jwt-auth")
+AUTH_JWT_AUDIENCE = env_str("AUTH_JWT_AUDIENCE", "cookie-jwt-auth")
+
 SIMPLE_JWT = {
     "ALGORITHM": "HS256",
-    "SIGNING_KEY": SECRET_KEY,
+    "SIGNING_KEY": AUTH_JWT_SIGNING_KEY,
     "ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME,
     "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,
     "ROTATE_REFRESH_TOKENS": True,

@@ -12,8 +12,9 @@ from email.message import Message
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The range of ports these tests may listen on.
-PORTS = range(8100, 8200)
+# The range of ports these tests may listen on; TEST_PORTS=8300-8399 moves it.
+_first, _, _last = os.environ.get("TEST_PORTS", "8100-8199").partition("-")
+PORTS = range(int(_first), int(_last) + 1)
 _handed_out: set[int] = set()
 
 

@@ -96,7 +96,7 @@ def test_a_refresh_that_fails_at_its_last_write_rotates_nothing(logged_in):
     lost = OperationalError("server closed the connection unexpectedly")
 
     # The successor is saved and the session moved on to it before this fails.
-    with mock.patch.object(BlacklistedToken.objects, "create", side_effect=lost):
+    with mock.patch.object(BlacklistedToken.objects, "bulk_create", side_effect=lost):
         assert_json_503(logged_in.post("/api/auth/refresh/"))
 
     assert _state(session) == before

@@ -10,7 +10,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from tests.conftest import later, login
+from tests.conftest import later, login, sign
 from tests.test_login import decode
 from tests.test_refresh import cookie
 
@@ -28,7 +28,7 @@ def claims(logged_in):
 
 def forged_tokens(claims: dict) -> dict[str, str]:
     header = {"alg": "HS256", "typ": "JWT"}
-    real = jwt.encode(claims, settings.SECRET_KEY, algorithm="HS256")
+    real = sign(claims)
     head, payload, signature = real.split(".")
     return {
         "alg none": f"{b64({'alg': 'none', 'typ': 'JWT'})}.{payload}.",
@@ -36,13 +36,8 @@ def forged_tokens(claims: dict) -> dict[str, str]:
             claims, "another-key-another-key-another-key!", algorithm="HS256"
         ),
         "tampered payload": f"{head}.{b64({**claims, 'user_id': '999'})}.{signature}",
-        "HS512 with our key": jwt.encode(claims, settings.SECRET_KEY, algorithm="HS512"),
-        "unknown crit header": jwt.encode(
-            claims,
-            settings.SECRET_KEY,
-            algorithm="HS256",
-            headers={**header, "crit": ["x-ext"], "x-ext": True},
-        ),
+        "HS512 with our key": sign(claims, algorithm="HS512"),
+        "unknown crit header": sign(claims, headers={**header, "crit": ["x-ext"], "x-ext": True}),
         "no signature": f"{head}.{payload}",
         "not base64": "%%%.%%%.%%%",
         "empty parts": "..",
@@ -98,16 +93,14 @@ def test_a_token_without_a_session_is_refused(user):
 
 
 def test_a_token_of_an_unknown_session_is_refused(claims):
-    token = jwt.encode(
-        {**claims, "sid": "00000000-0000-4000-8000-000000000000"}, settings.SECRET_KEY, "HS256"
-    )
+    token = sign({**claims, "sid": "00000000-0000-4000-8000-000000000000"})
 
     assert APIClient(HTTP_AUTHORIZATION=f"Bearer {token}").get(ME).status_code == 401
 
 
 def test_a_token_naming_another_users_session_is_refused(claims, make_user):
     other = make_user("mallory")
-    token = jwt.encode({**claims, "user_id": str(other.id)}, settings.SECRET_KEY, "HS256")
+    token = sign({**claims, "user_id": str(other.id)})
 
     assert APIClient(HTTP_AUTHORIZATION=f"Bearer {token}").get(ME).status_code == 401
 
