@@ -7,7 +7,6 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
-
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts import identifiers
