@@ -4,6 +4,7 @@ Its size is bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (see accounts.errors
 """
 
 from rest_framework.exceptions import ParseError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.utils import json
 
@@ -37,3 +38,16 @@ class StrictJSONParser(JSONParser):
         if not storable:
             raise ParseError("JSON parse error - the body holds an invalid unicode escape")
         return data
+
+
+class ExactContentNegotiation(DefaultContentNegotiation):
+    """A body is parsed only when its Content-Type names the parser's type exactly.
+
+    DRF matches wildcards both ways, so ``*/*`` or ``application/*`` would be read
+    as JSON; here they, like every other type, get a 415. Parameters such as
+    ``charset`` are allowed.
+    """
+
+    def select_parser(self, request, parsers):
+        media_type = request.content_type.partition(";")[0].strip().lower()
+        return next((parser for parser in parsers if parser.media_type == media_type), None)

@@ -28,11 +28,19 @@ _SESSION_USER_SQL = (
 )
 
 
+def _user_pk(user_id) -> int | None:
+    """A token's user claim as a primary key; None for one that no row can have."""
+    try:
+        pk = User._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    return pk if isinstance(pk, int) and 0 < pk < 2**63 else None
+
+
 def session_user_get(*, session_id: uuid.UUID, user_id) -> User | None:
     """The user of a live session, if the token's user claim names them; one query."""
-    try:
-        user_pk = User._meta.pk.to_python(user_id)
-    except ValidationError:
+    user_pk = _user_pk(user_id)
+    if user_pk is None:
         return None
     sql = _SESSION_USER_SQL.format(
         user=User._meta.db_table,
@@ -51,9 +59,8 @@ def session_live_get(*, session_id: uuid.UUID, user_id) -> LoginSession | None:
     """The live session, with its user and current refresh token, if the token's user claim
     names its user. One query; refresh and logout need the current token to tell reuse from
     rotation."""
-    try:
-        user_pk = User._meta.pk.to_python(user_id)
-    except ValidationError:
+    user_pk = _user_pk(user_id)
+    if user_pk is None:
         return None
     return (
         LoginSession.objects.active()

@@ -68,7 +68,17 @@ def test_a_huge_body_is_a_413(db, path):
 @pytest.mark.parametrize("path", ENDPOINTS)
 @pytest.mark.parametrize(
     "content_type",
-    ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain"],
+    [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/plain",
+        # Wildcards match JSON in DRF's own negotiation; a body must say what it is.
+        "*/*",
+        "application/*",
+        "*/json",
+        "application/json-patch+json",
+        "application/jsonx",
+    ],
 )
 def test_other_content_types_are_a_415(db, path, content_type):
     response = post_raw(path, "username=alice&password=x", content_type)
@@ -128,6 +138,19 @@ def test_odd_unicode_passwords_are_accepted_and_work(db):
 
     assert signup.status_code == 201
     assert login.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "Application/JSON"]
+)
+def test_json_with_or_without_parameters_is_parsed(user, content_type):
+    response = post_raw(
+        "/api/auth/login/",
+        '{"username": "alice", "password": "correct-horse-battery-staple"}',
+        content_type,
+    )
+
+    assert response.status_code == 200
 
 
 def test_a_bodiless_post_needs_no_content_type(db):
