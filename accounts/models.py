@@ -3,12 +3,19 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts import identifiers
+
+
+class AccountUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        # createsuperuser and friends ask whether a name is taken: in canonical form.
+        return self.get(username_canonical=identifiers.canonical(username))
 
 
 class User(AbstractUser):
@@ -39,6 +46,8 @@ class User(AbstractUser):
 
     REQUIRED_FIELDS = ["email"]
 
+    objects = AccountUserManager()
+
     @classmethod
     def normalize_username(cls, username):
         return identifiers.username_normalize(username) if isinstance(username, str) else username
@@ -52,6 +61,25 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         self.email = identifiers.email_normalize(self.email)
+
+    def validate_unique(self, exclude=None):
+        """Django's checks, and the canonical forms' (the admin's forms run this)."""
+        super().validate_unique(exclude)
+        others = User.objects.exclude(pk=self.pk)
+        errors = {}
+        if (
+            "username" not in (exclude or ())
+            and others.filter(username_canonical=identifiers.canonical(self.username)).exists()
+        ):
+            errors["username"] = ["A user with that username already exists."]
+        if (
+            self.email
+            and "email" not in (exclude or ())
+            and others.filter(email_canonical=identifiers.email_canonical(self.email)).exists()
+        ):
+            errors["email"] = ["A user with that email already exists."]
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.username_canonical = identifiers.canonical(self.username)

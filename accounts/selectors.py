@@ -95,7 +95,12 @@ def user_by_identifier_get(*, identifier: str, request=None) -> User | None:
     memo = getattr(request, _LOOKUP_MEMO, None)
     if memo is not None and memo[0] == identifier:
         return memo[1]
-    user = _users_by_identifier(identifier).first()
+    # Looked up before the request is validated (by the login throttle), so
+    # whatever no account can be named by must not reach the database.
+    could_name_an_account = (
+        len(identifier) <= identifiers.EMAIL_MAX_LENGTH and "\x00" not in identifier
+    )
+    user = _users_by_identifier(identifier).first() if could_name_an_account else None
     if request is not None:
         setattr(request, _LOOKUP_MEMO, (identifier, user))
     return user

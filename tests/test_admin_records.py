@@ -323,3 +323,73 @@ def test_the_admin_lists_stay_one_query_a_page_whatever_the_rows(
             admin_client.get(reverse("admin:accounts_loginsession_changelist")).status_code == 200
         )
     assert User.objects.count() > 12
+
+
+# --- Other doors to a second spelling -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "username, email",
+    [
+        ("ÉMILE", "new@example.com"),
+        ("newcomer", "EMILE@Example.com"),
+        ("bob@example.com", "b@x.io"),
+    ],
+)
+def test_the_admins_add_user_form_refuses_a_second_spelling_or_an_at_sign(
+    admin_client, make_user, username, email
+):
+    make_user("émile", email="emile@example.com")
+
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": username,
+            "email": email,
+            "password1": "an-admin-chosen-passphrase",
+            "password2": "an-admin-chosen-passphrase",
+            "usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 200  # the form again, with its errors
+    assert response.context["adminform"].form.errors
+    assert User.objects.count() == 2  # émile and the admin
+
+
+def test_the_admins_change_form_refuses_another_accounts_spelling(admin_client, make_user, user):
+    make_user("émile", email="emile@example.com")
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+
+    response = admin_client.post(
+        url,
+        {
+            "username": "ÉMILE",
+            "email": user.email,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "username" in response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert user.username == "alice"
+
+
+def test_createsuperuser_says_a_second_spelling_is_taken(make_user):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    make_user("émile", email="emile@example.com")
+
+    with pytest.raises(CommandError, match="already taken"):
+        call_command(
+            "createsuperuser",
+            username="ÉMILE",
+            email="root@example.com",
+            interactive=False,
+            stdout=StringIO(),
+        )

@@ -72,3 +72,30 @@ def test_concurrent_refreshes_at_the_service_level_rotate_once(refresh_token):
     session = LoginSession.objects.get()
     winner = next(result for result in results if result is not None)
     assert session.current_refresh.jti == winner.refresh.jti
+
+
+def test_concurrent_signups_with_spellings_of_one_name_make_one_account(transactional_db):
+    spellings = iter(["émile", "ÉMILE", "e\u0301mile", "éMILE", "Émile", "ÉmIle"])
+    lock = threading.Lock()
+
+    def signup():
+        with lock:
+            username = next(spellings)
+        return APIClient().post(
+            "/api/auth/signup/",
+            {
+                "username": username,
+                "email": f"{abs(hash(username))}@example.com",
+                "password": PASSWORD,
+            },
+            format="json",
+            REMOTE_ADDR=f"198.51.100.{abs(hash(username)) % 250}",
+        )
+
+    replies = _in_parallel(signup, count=5)
+
+    statuses = sorted(reply.status_code for reply in replies)
+    assert statuses.count(201) == 1, [r.content for r in replies]
+    assert statuses.count(400) == 4, statuses
+    assert all(r["Content-Type"] == "application/json" for r in replies)
+    assert User.objects.count() == 1

@@ -234,3 +234,11 @@ def test_the_canonical_columns_are_served_by_their_unique_indexes(db, make_user)
     ):
         plan = query.explain()
         assert "canonical" in plan and ("INDEX" in plan.upper()), plan
+
+
+@pytest.mark.parametrize("identifier", ["ali\x00ce", "a" * 5000, "x@" + "y" * 300])
+def test_an_identifier_no_account_can_have_is_refused_before_any_lookup(db, identifier):
+    response = login(identifier)
+
+    assert response.status_code in (400, 401)
+    assert response["Content-Type"] == "application/json"

@@ -1,6 +1,7 @@
 from django.db import migrations, models
 
 import accounts.identifiers
+import accounts.models
 
 
 def fill_canonical_forms(apps, schema_editor):
@@ -13,7 +14,8 @@ def fill_canonical_forms(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """Usernames and emails are unique in their canonical form (NFKC_Casefold), not LOWER()."""
+    """Usernames and emails are unique in their canonical form (NFKC_Casefold), not LOWER();
+    a deactivated user's sessions are revoked with a reason of their own."""
 
     dependencies = [
         ("accounts", "0002_loginsession"),
@@ -53,6 +55,33 @@ class Migration(migrations.Migration):
                 unique=True,
                 validators=[accounts.identifiers.username_validate],
                 verbose_name="username",
+            ),
+        ),
+        migrations.AlterModelOptions(
+            name="user",
+            options={"verbose_name": "user", "verbose_name_plural": "users"},
+        ),
+        migrations.AlterModelManagers(
+            name="user",
+            managers=[("objects", accounts.models.AccountUserManager())],
+        ),
+        migrations.AlterField(
+            model_name="loginsession",
+            name="revoked_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("logout", "Logout"),
+                    ("logout_all", "Logout All"),
+                    ("session_deleted", "Session Deleted"),
+                    ("password_changed", "Password Changed"),
+                    ("password_reset", "Password Reset"),
+                    ("refresh_reuse", "Refresh Reuse"),
+                    ("single_session", "Single Session"),
+                    ("admin", "Admin"),
+                    ("user_deactivated", "User Deactivated"),
+                ],
+                max_length=32,
             ),
         ),
     ]

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     declares none, and its table is not ours to migrate, hence plain SQL."""
 
     dependencies = [
-        ("accounts", "0004_session_reasons_and_user_options"),
+        ("accounts", "0003_canonical_identifiers"),
         ("token_blacklist", "0013_alter_blacklistedtoken_options_and_more"),
     ]
 
