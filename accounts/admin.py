@@ -26,8 +26,9 @@ from django.utils.html import format_html, format_html_join
 from rest_framework_simplejwt.token_blacklist import admin as simplejwt_admin  # noqa: F401
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts import identifiers, services
+from accounts import identifiers
 from accounts.models import LoginSession, RevokeReason, User
+from accounts.services.sessions import sessions_revoke, user_sessions_revoke
 from accounts.tokens import JTI_SESSION_PREFIX_LENGTH
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -111,7 +112,7 @@ class SessionEndingPasswordChangeForm(AdminPasswordChangeForm):
     def save(self, commit=True):
         user = super().save(commit)
         if commit:
-            services.user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
+            user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
         return user
 
 
@@ -166,7 +167,7 @@ class AccountUserAdmin(UserAdmin):
     @admin.action(description="Revoke every session of the selected users")
     def revoke_all_sessions(self, request, queryset):
         revoked = sum(
-            services.user_sessions_revoke(user=user, reason=RevokeReason.ADMIN) for user in queryset
+            user_sessions_revoke(user=user, reason=RevokeReason.ADMIN) for user in queryset
         )
         self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
 
@@ -183,7 +184,7 @@ class AccountUserAdmin(UserAdmin):
         user = get_object_or_404(User, pk=id)
         if request.method != "POST" or not self.has_change_permission(request, user):
             return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
-        revoked = services.user_sessions_revoke(user=user, reason=RevokeReason.ADMIN)
+        revoked = user_sessions_revoke(user=user, reason=RevokeReason.ADMIN)
         self.message_user(request, f"Revoked {revoked} session(s) of {user}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
 
@@ -295,7 +296,7 @@ class LoginSessionAdmin(RecordAdmin):
 
     @admin.action(description="Revoke the selected sessions", permissions=["revoke"])
     def revoke_sessions(self, request, queryset):
-        count = services.sessions_revoke(sessions=queryset, reason=RevokeReason.ADMIN)
+        count = sessions_revoke(sessions=queryset, reason=RevokeReason.ADMIN)
         self.message_user(request, f"Revoked {count} session(s).", messages.SUCCESS)
 
 

@@ -4,8 +4,10 @@ from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.settings import api_settings
 
+from accounts.errors import TokenInvalid
 from accounts.middleware import ACCESS_FROM_COOKIE
 from accounts.selectors import session_user_get
 from accounts.tokens import access_token_read
@@ -44,13 +46,13 @@ class CookieAwareJWTAuthentication(JWTAuthentication):
             return super().get_header(request)
         except UnicodeEncodeError:
             # A cookie with characters outside Latin-1 cannot be a JWT.
-            raise InvalidToken("Token is invalid or expired") from None
+            raise TokenInvalid() from None
 
     def get_raw_token(self, header):
         try:
             return super().get_raw_token(header)
         except AuthenticationFailed:
-            raise InvalidToken("Token is invalid or expired") from None
+            raise TokenInvalid() from None
 
     def get_validated_token(self, raw_token):
         return access_token_read(raw_token)
@@ -58,8 +60,8 @@ class CookieAwareJWTAuthentication(JWTAuthentication):
     def get_user(self, validated_token):
         user = session_user_get(
             session_id=validated_token.session_id,
-            user_id=validated_token.payload.get("user_id"),
+            user_id=validated_token.payload.get(api_settings.USER_ID_CLAIM),
         )
         if user is None:
-            raise InvalidToken("Session has ended")
+            raise TokenInvalid("Session has ended")
         return user

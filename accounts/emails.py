@@ -1,9 +1,4 @@
-"""The account emails: one-time links to the front end, and their delivery in the background.
-
-Links carry ``uid`` (the user's primary key, URL-safe base64) and ``token``, a
-token of Django's ``PasswordResetTokenGenerator`` family: signed with the
-secret key, expiring after ``PASSWORD_RESET_TIMEOUT``, and dead once the user
-state it hashes changes.
+"""Delivery of the account emails, in the background, after the transaction that asks for them.
 
 A message is rendered and sent on a small pool of worker threads, once the
 transaction that asked for it has committed. The request only hands it over,
@@ -15,82 +10,22 @@ message still queued when the process is killed is lost; the user asks for
 another link.
 """
 
-import json
 import logging
 import threading
 from concurrent import futures
 from dataclasses import dataclass, field
-from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import tokens
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
-from django.utils.timesince import timeuntil
-from django.utils.timezone import now
 
 from accounts import events
 from accounts.throttling import email_allowed
 
 logger = logging.getLogger(__name__)
 
-PASSWORD_RESET_PATH = "reset-password"
-EMAIL_VERIFICATION_PATH = "verify-email"
 TEMPLATE_DIR = "accounts/email"
-
-
-class LinkTokenGenerator(tokens.PasswordResetTokenGenerator):
-    """Django's reset token over an unambiguous value: the user state it binds, as a JSON list.
-
-    Concatenated fields run into each other (user 1 with ``0ceo@x`` and user 10
-    with ``ceo@x`` would share a token); a JSON list cannot. Each purpose has
-    its own salt, so a link made for one purpose is worthless for another.
-    """
-
-    def _make_hash_value(self, user, timestamp):
-        return json.dumps([timestamp, *self.bound_to(user)], default=str)
-
-    def bound_to(self, user) -> list:
-        """The user state the link dies with when it changes."""
-        raise NotImplementedError
-
-
-class PasswordResetTokenGenerator(LinkTokenGenerator):
-    """Dies once the password changes (the link was used) or the user logs in meanwhile."""
-
-    key_salt = "accounts.links.password_reset.v2"
-
-    def bound_to(self, user) -> list:
-        # Without microseconds, as Django's own reset token, since some databases drop them.
-        last_login = user.last_login and user.last_login.replace(microsecond=0, tzinfo=None)
-        return [user.pk, user.password, last_login, user.email]
-
-
-class EmailVerificationTokenGenerator(LinkTokenGenerator):
-    """Dies once the address changes or is verified; a password reset or a login leaves it."""
-
-    key_salt = "accounts.links.email_verification.v2"
-
-    def bound_to(self, user) -> list:
-        return [user.pk, user.email, user.email_verified]
-
-
-password_reset_token_generator = PasswordResetTokenGenerator()
-email_verification_token_generator = EmailVerificationTokenGenerator()
-
-
-def link_build(*, path: str, user, generator: tokens.PasswordResetTokenGenerator) -> str:
-    query = urlencode(
-        {"uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": generator.make_token(user)}
-    )
-    return f"{settings.FRONTEND_URL}/{path}?{query}"
-
-
-# --- Delivery ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -103,7 +38,7 @@ class Email:
     context: dict = field(default_factory=dict)
 
 
-def email_send(*, template: str, user, link: str) -> None:
+def email_send(*, template: str, user, context: dict) -> None:
     """Send ``template`` to the user's address after the current transaction commits.
 
     At most AUTH_EMAIL_THROTTLE_RATE of each kind go to one account; past it the
@@ -116,12 +51,7 @@ def email_send(*, template: str, user, link: str) -> None:
         template=template,
         to=user.email,
         user_id=user.pk,
-        context={
-            "username": user.get_username(),
-            "link": link,
-            "frontend_url": settings.FRONTEND_URL,
-            "valid_for": _valid_for(),
-        },
+        context={"username": user.get_username(), "frontend_url": settings.FRONTEND_URL, **context},
     )
     # Not sent for a rolled-back change, and the worker never reads the database.
     transaction.on_commit(lambda: _submit(email), robust=True)
@@ -178,9 +108,3 @@ def _render(email: Email) -> EmailMultiAlternatives:
     )
     message.attach_alternative(render_to_string(f"{base}.html", email.context), "text/html")
     return message
-
-
-def _valid_for() -> str:
-    """How long a link works, in words ("1 hour")."""
-    start = now()
-    return timeuntil(start + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT), start)

@@ -98,7 +98,7 @@ class User(AbstractUser):
             # Here rather than in each caller (the admin, a shell, a command): every
             # path that deactivates an account must end its sessions for good, or
             # re-activating it would bring its old tokens back to life.
-            from accounts.services import user_sessions_revoke
+            from accounts.services.sessions import user_sessions_revoke
 
             user_sessions_revoke(user=self, reason=RevokeReason.USER_DEACTIVATED)
 

@@ -1,6 +1,6 @@
 """The one request format: a JSON object whose text the database can store.
 
-Its size is bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (see accounts.errors).
+Its size is bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (see config.errors).
 """
 
 from rest_framework.exceptions import ParseError

@@ -1,4 +1,4 @@
-"""Reads: the live session behind a token, a user's sessions, the user of an address or a link."""
+"""Reads: the live session behind a token, a user's sessions, the account an identifier names."""
 
 import uuid
 
@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.http import urlsafe_base64_decode
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts import identifiers
@@ -111,12 +110,3 @@ def user_active_by_email_get(*, email: str) -> User | None:
     return User.objects.filter(
         email_canonical=identifiers.email_canonical(email), is_active=True
     ).first()
-
-
-def user_active_by_uid_get(*, uid: str, for_update: bool = False) -> User | None:
-    """The active user an emailed link's ``uid`` names; None for a uid of any other shape."""
-    users = User.objects.select_for_update() if for_update else User.objects.all()
-    try:
-        return users.filter(pk=urlsafe_base64_decode(uid).decode(), is_active=True).first()
-    except (TypeError, ValueError, OverflowError, ValidationError):
-        return None

@@ -5,7 +5,7 @@ from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
 from accounts import identifiers
 from accounts.models import LoginSession, User
-from accounts.services import password_validate
+from accounts.services.users import password_validate
 
 PASSWORD_MAX_LENGTH = 1024
 
@@ -198,10 +198,6 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
-
-
-class ErrorSerializer(DetailSerializer):
-    code = serializers.CharField()
 
 
 class TokenExpirySerializer(DetailSerializer):

@@ -18,11 +18,13 @@ from functools import lru_cache
 import jwt
 from django.conf import settings
 from rest_framework_simplejwt.backends import TokenBackend
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenBackendError, TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoch
+
+from accounts.errors import TokenInvalid
 
 SESSION_ID_CLAIM = "sid"
 USERNAME_CLAIM = "username"
@@ -189,14 +191,14 @@ def refresh_token_read(raw: str) -> SessionRefreshToken:
     try:
         return SessionRefreshToken(raw)
     except TokenError as exc:
-        raise InvalidToken("Token is invalid or expired") from exc
+        raise TokenInvalid() from exc
 
 
 def access_token_read(raw: str | bytes) -> SessionAccessToken:
     try:
         return SessionAccessToken(raw)
     except TokenError as exc:
-        raise InvalidToken("Token is invalid or expired") from exc
+        raise TokenInvalid() from exc
 
 
 def outstanding_token_build(token: SessionRefreshToken, *, user, now: datetime) -> OutstandingToken:

@@ -6,7 +6,7 @@ or credentials, and a shared cache must not hand one user's answer to another.
 
 from django.utils.cache import patch_cache_control
 
-API_PREFIX = "/api/"
+from config.errors import API_PREFIX
 
 
 class ApiNoStoreMiddleware:

@@ -11,7 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
-from accounts.views import PublicAPIView
+from accounts.public import PublicAPIView
 
 logger = logging.getLogger(__name__)
 

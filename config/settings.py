@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "accounts.errors.ApiFaultMiddleware",
+    "config.errors.ApiFaultMiddleware",
 ]
 
 TEMPLATES = [
@@ -163,7 +163,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["accounts.parsers.StrictJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accounts.parsers.ExactContentNegotiation",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "EXCEPTION_HANDLER": "accounts.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     # With no proxy in front, X-Forwarded-For is the client's to forge.
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
@@ -308,6 +308,7 @@ SWAGGER_SETTINGS = {
         },
     },
     "DEFAULT_INFO": "config.urls.api_info",
+    "DEFAULT_AUTO_SCHEMA_CLASS": "accounts.schema.ApiAutoSchema",
     # Swagger UI would otherwise send the schema to an online validator.
     "VALIDATOR_URL": None,
 }

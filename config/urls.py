@@ -4,7 +4,7 @@ from drf_yasg import openapi
 from drf_yasg.views import get_schema_view
 from rest_framework.permissions import AllowAny
 
-from accounts.errors import api_not_found
+from config.errors import api_not_found
 from config.health import HealthView
 
 api_info = openapi.Info(

@@ -8,8 +8,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts import services
+from accounts.errors import TokenRotated
 from accounts.models import LoginSession, User
+from accounts.services import sessions
 from tests.conftest import PASSWORD, login
 
 THREADS = 8
@@ -62,8 +63,8 @@ def test_concurrent_refreshes_through_the_api_give_exactly_one_success(refresh_t
 def test_concurrent_refreshes_at_the_service_level_rotate_once(refresh_token):
     def refresh():
         try:
-            return services.session_refresh(raw_refresh=refresh_token)
-        except services.RefreshReusedWithinGrace:
+            return sessions.session_refresh(raw_refresh=refresh_token)
+        except TokenRotated:
             return None
 
     results = _in_parallel(refresh)

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from rest_framework.views import APIView
 from swagger_spec_validator.validator20 import validate_spec
 
-from accounts.errors import api_not_found
+from config.errors import api_not_found
 
 API_PREFIX = "/api/"
 DOCUMENTED_METHODS = ("get", "post", "put", "patch", "delete")

@@ -6,7 +6,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from accounts.emails import email_verification_token_generator, password_reset_token_generator
+from accounts.links import EMAIL_VERIFICATION, PASSWORD_RESET
 from accounts.models import User
 from tests.conftest import PASSWORD, emailed_link
 
@@ -26,7 +26,7 @@ def test_one_accounts_verification_token_never_verifies_another_whose_fields_run
     # Concatenated, "1" + "0ceo@x" and "10" + "ceo@x" are the same text.
     first = User.objects.create_user("first", email="0ceo@x.example", password=PASSWORD, pk=1)
     tenth = User.objects.create_user("tenth", email="ceo@x.example", password=PASSWORD, pk=10)
-    token = email_verification_token_generator.make_token(first)
+    token = EMAIL_VERIFICATION.generator.make_token(first)
 
     response = APIClient().post(VERIFY, {"uid": uid(tenth), "token": token}, format="json")
 
@@ -36,9 +36,7 @@ def test_one_accounts_verification_token_never_verifies_another_whose_fields_run
     assert not tenth.email_verified
 
 
-@pytest.mark.parametrize(
-    "generator", [password_reset_token_generator, email_verification_token_generator]
-)
+@pytest.mark.parametrize("generator", [PASSWORD_RESET.generator, EMAIL_VERIFICATION.generator])
 def test_tokens_bind_an_unambiguous_value(generator):
     user = User.objects.create_user("u", email="a@x.example", password=PASSWORD)
     hashed = generator._make_hash_value(user, 12345)
@@ -64,11 +62,11 @@ def test_links_made_with_djangos_default_generator_no_longer_work():
 
 def test_a_reset_token_is_worthless_as_a_verification_token_and_back():
     user = User.objects.create_user("u", email="u@x.example", password=PASSWORD)
-    reset = password_reset_token_generator.make_token(user)
-    verification = email_verification_token_generator.make_token(user)
+    reset = PASSWORD_RESET.generator.make_token(user)
+    verification = EMAIL_VERIFICATION.generator.make_token(user)
 
-    assert not email_verification_token_generator.check_token(user, reset)
-    assert not password_reset_token_generator.check_token(user, verification)
+    assert not EMAIL_VERIFICATION.generator.check_token(user, reset)
+    assert not PASSWORD_RESET.generator.check_token(user, verification)
 
 
 # --- Floods to one inbox ---------------------------------------------------------------------

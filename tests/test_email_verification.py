@@ -10,9 +10,9 @@ from django.test import override_settings
 from django.utils.http import urlsafe_base64_decode
 from rest_framework.test import APIClient
 
-from accounts import services
-from accounts.emails import email_verification_token_generator
+from accounts.links import EMAIL_VERIFICATION
 from accounts.models import User
+from accounts.services import users
 from tests.conftest import PASSWORD, emailed_link, later, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,7 +71,7 @@ def test_signup_sends_a_verification_link_to_the_front_end(outbox):
     link = emailed_link(message, "verify-email")
     carol = User.objects.get(username="carol")
     assert urlsafe_base64_decode(link["uid"]).decode() == str(carol.pk)
-    assert email_verification_token_generator.check_token(carol, link["token"])
+    assert EMAIL_VERIFICATION.generator.check_token(carol, link["token"])
 
 
 def test_the_link_verifies_the_address(outbox):
@@ -320,7 +320,7 @@ def test_a_failure_to_send_at_signup_is_logged_and_the_account_is_created(outbox
 
 def test_no_email_leaves_for_a_signup_that_is_rolled_back(outbox):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.user_signup(username="carol", email="carol@example.com", password=PASSWORD)
+        users.user_signup(username="carol", email="carol@example.com", password=PASSWORD)
         raise RuntimeError("a later step failed")
 
     assert outbox() == []

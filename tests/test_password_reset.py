@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from accounts.emails import password_reset_token_generator
+from accounts.links import PASSWORD_RESET
 from accounts.models import LoginSession, RevokeReason
 from tests.conftest import PASSWORD, emailed_link, later, login
 
@@ -60,7 +60,7 @@ def test_a_known_address_gets_a_link_to_the_front_end_with_uid_and_token(user, o
     assert message.subject == "Reset your password"
     link = emailed_link(message, "reset-password")
     assert urlsafe_base64_decode(link["uid"]).decode() == str(user.pk)
-    assert password_reset_token_generator.check_token(user, link["token"])
+    assert PASSWORD_RESET.generator.check_token(user, link["token"])
 
 
 def test_the_address_is_matched_case_insensitively_and_the_stored_one_is_mailed(user, outbox):

@@ -26,7 +26,8 @@ from schemathesis.checks import (
     unsupported_method,
 )
 
-from accounts import emails, services
+from accounts import emails
+from accounts.services import sessions
 from tests.conftest import PASSWORD
 
 # schemathesis' checks of single requests, but positive_data_acceptance: no schema
@@ -97,7 +98,7 @@ def test_api_answers_as_documented(operation, mode, fuzz_user):
         headers = {}
         if fixed_headers:
             # A fresh session for each case: an earlier case may have revoked the last.
-            pair = services.session_login(user=fuzz_user, user_agent="fuzz", ip_address=None)
+            pair = sessions.session_login(user=fuzz_user, user_agent="fuzz", ip_address=None)
             headers["Authorization"] = f"Bearer {pair.access}"
         call_and_validate(case, headers)
 
@@ -125,7 +126,7 @@ def _case(label: str, **kwargs):
 
 
 def _bearer(user):
-    pair = services.session_login(user=user, user_agent="fuzz", ip_address=None)
+    pair = sessions.session_login(user=user, user_agent="fuzz", ip_address=None)
     return pair, {"Authorization": f"Bearer {pair.access}"}
 
 

@@ -7,14 +7,14 @@ import pytest
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts import services
 from accounts.models import LoginSession
 from accounts.selectors import session_live_get, session_user_get
+from accounts.services import sessions
 
 
 @pytest.fixture
 def session(user) -> LoginSession:
-    pair = services.session_login(user=user, user_agent="pytest", ip_address=None)
+    pair = sessions.session_login(user=user, user_agent="pytest", ip_address=None)
     return LoginSession.objects.get(pk=pair.access.session_id)
 
 
@@ -77,8 +77,8 @@ _CASES = [()] + [(name,) for name in _BREAKS] + list(itertools.combinations(_BRE
 def test_the_authenticated_request_query_agrees_with_the_queryset(make_user, breaks):
     owner = make_user()
     bystander = make_user()
-    pair = services.session_login(user=owner, user_agent="pytest", ip_address=None)
-    services.session_login(user=bystander, user_agent="pytest", ip_address=None)
+    pair = sessions.session_login(user=owner, user_agent="pytest", ip_address=None)
+    sessions.session_login(user=bystander, user_agent="pytest", ip_address=None)
     session = LoginSession.objects.get(pk=pair.access.session_id)
     for name in breaks:
         _BREAKS[name](session)

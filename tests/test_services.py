@@ -7,14 +7,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts import services
+from accounts.errors import TokenRotated
 from accounts.models import LoginSession, RevokeReason
+from accounts.services import sessions, users
 from tests.conftest import later
 
 
 @pytest.fixture
 def pair(user):
-    return services.session_login(user=user, user_agent="pytest", ip_address="192.0.2.1")
+    return sessions.session_login(user=user, user_agent="pytest", ip_address="192.0.2.1")
 
 
 def test_login_creates_an_active_session_naming_the_refresh_token(user, pair):
@@ -28,7 +29,7 @@ def test_login_creates_an_active_session_naming_the_refresh_token(user, pair):
 
 
 def test_refresh_rotates_within_the_session(pair):
-    rotated = services.session_refresh(raw_refresh=str(pair.refresh))
+    rotated = sessions.session_refresh(raw_refresh=str(pair.refresh))
 
     session = LoginSession.objects.get()
     assert rotated.refresh.session_id == session.id
@@ -37,39 +38,39 @@ def test_refresh_rotates_within_the_session(pair):
 
 
 def test_reuse_within_the_grace_raises_the_benign_error(pair):
-    services.session_refresh(raw_refresh=str(pair.refresh))
+    sessions.session_refresh(raw_refresh=str(pair.refresh))
 
-    with pytest.raises(services.RefreshReusedWithinGrace):
-        services.session_refresh(raw_refresh=str(pair.refresh))
+    with pytest.raises(TokenRotated):
+        sessions.session_refresh(raw_refresh=str(pair.refresh))
     assert LoginSession.objects.get().revoked_at is None
 
 
 def test_reuse_after_the_grace_revokes_the_session(pair):
-    newest = services.session_refresh(raw_refresh=str(pair.refresh))
+    newest = sessions.session_refresh(raw_refresh=str(pair.refresh))
 
     with later(60), pytest.raises(InvalidToken) as refused:
-        services.session_refresh(raw_refresh=str(pair.refresh))
+        sessions.session_refresh(raw_refresh=str(pair.refresh))
 
-    assert not isinstance(refused.value, services.RefreshReusedWithinGrace)
+    assert not isinstance(refused.value, TokenRotated)
     assert LoginSession.objects.get().revoked_reason == RevokeReason.REFRESH_REUSE
     with pytest.raises(InvalidToken):
-        services.session_refresh(raw_refresh=str(newest.refresh))
+        sessions.session_refresh(raw_refresh=str(newest.refresh))
 
 
 def test_revoking_blacklists_the_current_refresh_token_and_counts_only_live_sessions(user, pair):
-    services.session_login(user=user, user_agent="", ip_address=None)
+    sessions.session_login(user=user, user_agent="", ip_address=None)
 
-    first = services.sessions_revoke(sessions=user.login_sessions.all(), reason=RevokeReason.ADMIN)
-    again = services.sessions_revoke(sessions=user.login_sessions.all(), reason=RevokeReason.ADMIN)
+    first = sessions.sessions_revoke(sessions=user.login_sessions.all(), reason=RevokeReason.ADMIN)
+    again = sessions.sessions_revoke(sessions=user.login_sessions.all(), reason=RevokeReason.ADMIN)
 
     assert (first, again) == (2, 0)
     assert BlacklistedToken.objects.count() == 2
 
 
 def test_setting_a_password_keeps_only_the_named_session(user, pair):
-    other = services.session_login(user=user, user_agent="", ip_address=None)
+    other = sessions.session_login(user=user, user_agent="", ip_address=None)
 
-    services.user_password_set(
+    users.user_password_set(
         user=user,
         password="another-long-passphrase",
         reason=RevokeReason.PASSWORD_CHANGED,
@@ -85,7 +86,7 @@ def test_setting_a_password_keeps_only_the_named_session(user, pair):
 def test_the_session_cap_bounds_every_token(settings, user):
     settings.AUTH_SESSION_MAX_AGE = timedelta(minutes=2)
 
-    pair = services.session_login(user=user, user_agent="", ip_address=None)
+    pair = sessions.session_login(user=user, user_agent="", ip_address=None)
 
     session = LoginSession.objects.get()
     assert pair.access.expires_at <= session.absolute_expiry
@@ -95,4 +96,4 @@ def test_the_session_cap_bounds_every_token(settings, user):
 
 def test_a_duplicate_signup_that_slips_past_validation_is_a_validation_error(user):
     with pytest.raises(ValidationError):
-        services.user_create(username="ALICE", email="other@example.com", password="x" * 12)
+        users.user_create(username="ALICE", email="other@example.com", password="x" * 12)

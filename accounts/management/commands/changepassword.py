@@ -5,8 +5,8 @@ import getpass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management.commands import changepassword
 
-from accounts import services
 from accounts.models import RevokeReason
+from accounts.services.sessions import user_sessions_revoke
 
 
 class Command(changepassword.Command):
@@ -16,5 +16,5 @@ class Command(changepassword.Command):
         user = (
             get_user_model()._default_manager.db_manager(options["database"]).get(username=username)
         )
-        revoked = services.user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
+        revoked = user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
         return f"{message}\nRevoked {revoked} login session(s)."

@@ -1,0 +1,1 @@
+"""The business rules, one module per domain: sessions, users, recovery."""
