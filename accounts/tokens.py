@@ -125,7 +125,9 @@ class SessionTokenMixin:
 
 
 class SessionAccessToken(SessionTokenMixin, AccessToken):
-    pass
+    @property
+    def lifetime(self):
+        return settings.ACCESS_TOKEN_LIFETIME
 
 
 class SessionRefreshToken(SessionTokenMixin, Token):
@@ -136,7 +138,10 @@ class SessionRefreshToken(SessionTokenMixin, Token):
     """
 
     token_type = "refresh"
-    lifetime = api_settings.REFRESH_TOKEN_LIFETIME
+
+    @property
+    def lifetime(self):
+        return settings.REFRESH_TOKEN_LIFETIME
 
 
 @dataclass(frozen=True)
@@ -148,12 +153,12 @@ class TokenPair:
         return {"access": str(self.access), "refresh": str(self.refresh)}
 
 
-def _issue(token_class, *, claims: dict, session_id: uuid.UUID, now, lifetime, not_after):
+def _issue(token_class, *, claims: dict, session_id: uuid.UUID, now, not_after):
     token = token_class()
     token.payload.update(claims)
     token.payload[api_settings.JTI_CLAIM] = session_id.hex + secrets.token_hex(16)
     token.set_iat(at_time=now)
-    token.payload["exp"] = datetime_to_epoch(min(now + lifetime, not_after))
+    token.payload["exp"] = datetime_to_epoch(min(now + token.lifetime, not_after))
     return token
 
 
@@ -172,7 +177,6 @@ def token_pair_issue(
             claims=claims,
             session_id=session_id,
             now=now,
-            lifetime=settings.ACCESS_TOKEN_LIFETIME,
             not_after=not_after,
         ),
         refresh=_issue(
@@ -180,7 +184,6 @@ def token_pair_issue(
             claims=claims,
             session_id=session_id,
             now=now,
-            lifetime=settings.REFRESH_TOKEN_LIFETIME,
             not_after=not_after,
         ),
     )

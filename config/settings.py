@@ -187,16 +187,11 @@ AUTH_JWT_SIGNING_KEY_FALLBACKS = env_list("AUTH_JWT_SIGNING_KEY_FALLBACKS")
 AUTH_JWT_ISSUER = env_str("AUTH_JWT_ISSUER", "cookie-jwt-auth")
 AUTH_JWT_AUDIENCE = env_str("AUTH_JWT_AUDIENCE", "cookie-jwt-auth")
 
+# Only what SimpleJWT itself still reads: the header scheme and the user claim.
+# Signing, lifetimes, rotation and blacklisting happen in accounts.tokens and
+# accounts.services.sessions, from the settings above.
 SIMPLE_JWT = {
-    "ALGORITHM": "HS256",
-    "SIGNING_KEY": AUTH_JWT_SIGNING_KEY,
-    "ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME,
-    "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
-    "UPDATE_LAST_LOGIN": False,
     "AUTH_HEADER_TYPES": ("Bearer",),
-    "AUTH_TOKEN_CLASSES": ("accounts.tokens.SessionAccessToken",),
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
