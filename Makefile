@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EXAMPLE_PORT ?= 3000
 
-.PHONY: run test test-postgres lint setup migrate bench clean example
+.PHONY: run test test-fast test-postgres lint setup migrate bench clean example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: migrate
 
 test: setup
 	$(BIN)/pytest
+
+# The inner loop: no live servers, no browser, no fuzzing (a few seconds).
+test-fast: setup
+	$(BIN)/pytest -q -m "not live and not browser and not fuzz"
 
 lint: setup
 	$(BIN)/ruff check .

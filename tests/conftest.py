@@ -16,6 +16,22 @@ from accounts import emails
 from accounts.models import User
 
 PASSWORD = "correct-horse-battery-staple"
+
+# The API's paths, as the contract fixes them.
+SIGNUP = "/api/auth/signup/"
+LOGIN = "/api/auth/login/"
+REFRESH = "/api/auth/refresh/"
+LOGOUT = "/api/auth/logout/"
+LOGOUT_ALL = "/api/auth/logout-all/"
+ME = "/api/auth/me/"
+CSRF = "/api/auth/csrf/"
+SESSION_PROBE = "/api/auth/session/"
+SESSIONS = "/api/auth/sessions/"
+PASSWORD_CHANGE = "/api/auth/password/change/"
+PASSWORD_RESET = "/api/auth/password/reset/"
+PASSWORD_RESET_CONFIRM = "/api/auth/password/reset/confirm/"
+EMAIL_VERIFY = "/api/auth/email/verify/"
+EMAIL_VERIFY_RESEND = "/api/auth/email/verify/resend/"
 _serial = itertools.count()
 
 
@@ -26,6 +42,28 @@ def sign(claims: dict, *, key: str | None = None, algorithm="HS256", headers=Non
     key = key or settings.AUTH_JWT_SIGNING_KEY
     headers = {"kid": key_id(key), **(headers or {})}
     return jwt.encode(claims, key, algorithm=algorithm, headers=headers)
+
+
+def decode(token: str) -> dict:
+    """The claims of a token signed with the service's key, whatever the time."""
+    return jwt.decode(
+        token,
+        settings.AUTH_JWT_SIGNING_KEY,
+        algorithms=["HS256"],
+        options={"verify_exp": False, "verify_iat": False, "verify_aud": False},
+    )
+
+
+def cookie(client, name: str) -> str:
+    return client.cookies[name].value
+
+
+def assert_cookies_cleared(response):
+    for name in ("access_token", "refresh_token"):
+        assert response.cookies[name].value == ""
+        assert response.cookies[name]["max-age"] == 0
+    assert response.cookies["access_token"]["path"] == "/"
+    assert response.cookies["refresh_token"]["path"] == "/api/auth/"
 
 
 def later(seconds: float):

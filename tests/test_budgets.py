@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from rest_framework.test import APIClient
 
 import config.settings as production
-from tests.conftest import PASSWORD, login
+from tests.conftest import ME, PASSWORD, login
 
 # Every request that carries an access token checks its session: one query, no more.
 AUTHENTICATED_REQUEST_MAX_STATEMENTS = 1
@@ -30,7 +30,6 @@ OWASP_ARGON2_MEMORY_KIB = 19 * 1024
 OWASP_ARGON2_TIME_COST = 2
 OWASP_ARGON2_PARALLELISM = 1
 
-ME = "/api/auth/me/"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 

@@ -5,8 +5,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts.models import LoginSession
-from tests.conftest import PASSWORD, login
-from tests.test_refresh import cookie
+from tests.conftest import PASSWORD, cookie, login
 
 WRITES = [
     ("post", "/api/auth/refresh/", None),

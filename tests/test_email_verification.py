@@ -10,18 +10,22 @@ from django.test import override_settings
 from django.utils.http import urlsafe_base64_decode
 from rest_framework.test import APIClient
 
-from accounts.links import EMAIL_VERIFICATION
+from accounts import links
 from accounts.models import User
 from accounts.services import users
-from tests.conftest import PASSWORD, emailed_link, later, login
+from tests.conftest import (
+    EMAIL_VERIFY,
+    EMAIL_VERIFY_RESEND,
+    PASSWORD,
+    PASSWORD_RESET,
+    PASSWORD_RESET_CONFIRM,
+    SIGNUP,
+    emailed_link,
+    later,
+    login,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SIGNUP = "/api/auth/signup/"
-VERIFY = "/api/auth/email/verify/"
-RESEND = "/api/auth/email/verify/resend/"
-RESET = "/api/auth/password/reset/"
-RESET_CONFIRM = "/api/auth/password/reset/confirm/"
 
 
 def signup(username: str = "carol", email: str = "carol@example.com"):
@@ -31,11 +35,11 @@ def signup(username: str = "carol", email: str = "carol@example.com"):
 
 
 def verify(link: dict, **overrides):
-    return APIClient().post(VERIFY, {**link, **overrides}, format="json")
+    return APIClient().post(EMAIL_VERIFY, {**link, **overrides}, format="json")
 
 
 def resend(email: str):
-    return APIClient().post(RESEND, {"email": email}, format="json")
+    return APIClient().post(EMAIL_VERIFY_RESEND, {"email": email}, format="json")
 
 
 def signup_link(outbox) -> dict:
@@ -47,7 +51,7 @@ def signup_link(outbox) -> dict:
 def reset_link(outbox) -> dict:
     """Asks for carol's reset link, once her earlier emails are out."""
     sent_before = len(outbox())
-    response = APIClient().post(RESET, {"email": "carol@example.com"}, format="json")
+    response = APIClient().post(PASSWORD_RESET, {"email": "carol@example.com"}, format="json")
     assert response.status_code == 202
     [message] = outbox()[sent_before:]
     return emailed_link(message, "reset-password")
@@ -71,7 +75,7 @@ def test_signup_sends_a_verification_link_to_the_front_end(outbox):
     link = emailed_link(message, "verify-email")
     carol = User.objects.get(username="carol")
     assert urlsafe_base64_decode(link["uid"]).decode() == str(carol.pk)
-    assert EMAIL_VERIFICATION.generator.check_token(carol, link["token"])
+    assert links.EMAIL_VERIFICATION.generator.check_token(carol, link["token"])
 
 
 def test_the_link_verifies_the_address(outbox):
@@ -154,7 +158,7 @@ def test_a_password_reset_token_does_not_verify_and_a_verification_token_does_no
 
     assert verify(reset).json()["code"] == "invalid_link"
     refused = APIClient().post(
-        RESET_CONFIRM,
+        PASSWORD_RESET_CONFIRM,
         {**verification, "new_password": "another-fine-passphrase-9"},
         format="json",
     )
@@ -173,7 +177,7 @@ def test_a_password_reset_token_does_not_verify_and_a_verification_token_does_no
     ],
 )
 def test_missing_or_mistyped_fields_are_field_errors(db, body):
-    response = APIClient().post(VERIFY, body, format="json")
+    response = APIClient().post(EMAIL_VERIFY, body, format="json")
 
     assert response.status_code == 400
     assert set(response.json()) <= {"uid", "token"} and response.json()
@@ -220,7 +224,7 @@ def test_resend_answers_the_same_and_sends_nothing_for_unknown_verified_or_inact
 
 @pytest.mark.parametrize("body", [{"email": "nope"}, {"email": None}, {"email": 7}, {}])
 def test_resend_refuses_a_malformed_email(db, body):
-    response = APIClient().post(RESEND, body, format="json")
+    response = APIClient().post(EMAIL_VERIFY_RESEND, body, format="json")
 
     assert response.status_code == 400
     assert list(response.json()) == ["email"]
@@ -288,7 +292,7 @@ def test_mandatory_verification_is_satisfied_by_a_password_reset(outbox):
     new_password = "another-fine-passphrase-9"
 
     response = APIClient().post(
-        RESET_CONFIRM, {**reset, "new_password": new_password}, format="json"
+        PASSWORD_RESET_CONFIRM, {**reset, "new_password": new_password}, format="json"
     )
 
     assert response.status_code == 200

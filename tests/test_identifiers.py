@@ -9,10 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts import identifiers
 from accounts.models import User
-from tests.conftest import PASSWORD
-
-SIGNUP = "/api/auth/signup/"
-LOGIN = "/api/auth/login/"
+from tests.conftest import LOGIN, PASSWORD, SIGNUP
 
 
 def signup(username="bob", email="bob@example.com", password=PASSWORD):

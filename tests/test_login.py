@@ -1,24 +1,11 @@
 from datetime import datetime, timedelta
 
-import jwt
 import pytest
 from django.conf import settings
 from django.test import override_settings
 
 from accounts.models import LoginSession
-from tests.conftest import PASSWORD, login
-
-LOGIN = "/api/auth/login/"
-
-
-def decode(token: str) -> dict:
-    """The claims of a token signed with our key, whatever the time."""
-    return jwt.decode(
-        token,
-        settings.AUTH_JWT_SIGNING_KEY,
-        algorithms=["HS256"],
-        options={"verify_exp": False, "verify_iat": False, "verify_aud": False},
-    )
+from tests.conftest import LOGIN, PASSWORD, decode, login
 
 
 def test_login_returns_the_user_and_expiry_times(api, user):

@@ -2,11 +2,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.models import LoginSession
-from tests.conftest import later, login
-from tests.test_login import decode
-from tests.test_refresh import REFRESH, assert_cookies_cleared, cookie
-
-LOGOUT = "/api/auth/logout/"
+from tests.conftest import LOGOUT, REFRESH, assert_cookies_cleared, cookie, decode, later, login
 
 
 def test_logout_revokes_the_session_blacklists_the_token_and_clears_cookies(logged_in, user):

@@ -12,23 +12,30 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from accounts.links import PASSWORD_RESET
+from accounts import links
 from accounts.models import LoginSession, RevokeReason
-from tests.conftest import PASSWORD, emailed_link, later, login
+from tests.conftest import (
+    PASSWORD,
+    PASSWORD_RESET,
+    PASSWORD_RESET_CONFIRM,
+    emailed_link,
+    later,
+    login,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-RESET = "/api/auth/password/reset/"
-CONFIRM = "/api/auth/password/reset/confirm/"
 NEW_PASSWORD = "a-brand-new-passphrase-42"
 
 
 def request_reset(email: str):
-    return APIClient().post(RESET, {"email": email}, format="json")
+    return APIClient().post(PASSWORD_RESET, {"email": email}, format="json")
 
 
 def confirm(link: dict, password: str = NEW_PASSWORD, **overrides):
-    return APIClient().post(CONFIRM, {**link, "new_password": password, **overrides}, format="json")
+    return APIClient().post(
+        PASSWORD_RESET_CONFIRM, {**link, "new_password": password, **overrides}, format="json"
+    )
 
 
 def reset_link_for(user, outbox) -> dict:
@@ -60,7 +67,7 @@ def test_a_known_address_gets_a_link_to_the_front_end_with_uid_and_token(user, o
     assert message.subject == "Reset your password"
     link = emailed_link(message, "reset-password")
     assert urlsafe_base64_decode(link["uid"]).decode() == str(user.pk)
-    assert PASSWORD_RESET.generator.check_token(user, link["token"])
+    assert links.PASSWORD_RESET.generator.check_token(user, link["token"])
 
 
 def test_the_address_is_matched_case_insensitively_and_the_stored_one_is_mailed(user, outbox):
@@ -98,7 +105,7 @@ def test_an_account_that_cannot_reset_gets_the_same_answer_and_no_email(make_use
     [{"email": "not-an-address"}, {"email": 42}, {"email": ["a@example.com"]}, {"email": ""}, {}],
 )
 def test_a_malformed_email_is_a_field_error(db, outbox, body):
-    response = APIClient().post(RESET, body, format="json")
+    response = APIClient().post(PASSWORD_RESET, body, format="json")
 
     assert response.status_code == 400
     assert list(response.json()) == ["email"]
@@ -288,7 +295,7 @@ def test_fields_of_the_wrong_type_or_size_are_field_errors(user, outbox, overrid
 
 
 def test_missing_fields_are_field_errors(db):
-    response = APIClient().post(CONFIRM, {}, format="json")
+    response = APIClient().post(PASSWORD_RESET_CONFIRM, {}, format="json")
 
     assert response.status_code == 400
     assert sorted(response.json()) == ["new_password", "token", "uid"]

@@ -6,22 +6,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import LoginSession
-from tests.conftest import later, login
-from tests.test_login import decode
-
-REFRESH = "/api/auth/refresh/"
-
-
-def cookie(client, name):
-    return client.cookies[name].value
-
-
-def assert_cookies_cleared(response):
-    for name in ("access_token", "refresh_token"):
-        assert response.cookies[name].value == ""
-        assert response.cookies[name]["max-age"] == 0
-    assert response.cookies["access_token"]["path"] == "/"
-    assert response.cookies["refresh_token"]["path"] == "/api/auth/"
+from tests.conftest import REFRESH, assert_cookies_cleared, cookie, decode, later, login
 
 
 def test_refresh_with_the_cookie_rotates_both_tokens(logged_in):

@@ -30,6 +30,8 @@ from accounts import emails
 from accounts.services import sessions
 from tests.conftest import PASSWORD
 
+pytestmark = pytest.mark.fuzz
+
 # schemathesis' checks of single requests, but positive_data_acceptance: no schema
 # can say which passwords are strong enough or which tokens are live, so some
 # schema-valid requests are rightly refused with the documented 400 or 401.

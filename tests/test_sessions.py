@@ -7,11 +7,17 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts.models import LoginSession
-from tests.conftest import PASSWORD, later, login
-from tests.test_login import decode
-from tests.test_refresh import REFRESH, assert_cookies_cleared, cookie
+from tests.conftest import (
+    PASSWORD,
+    REFRESH,
+    SESSIONS,
+    assert_cookies_cleared,
+    cookie,
+    decode,
+    later,
+    login,
+)
 
-SESSIONS = "/api/auth/sessions/"
 NEW_PASSWORD = "a-brand-new-passphrase"
 
 

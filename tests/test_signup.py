@@ -1,9 +1,7 @@
 import pytest
 
 from accounts.models import User
-from tests.conftest import PASSWORD
-
-SIGNUP = "/api/auth/signup/"
+from tests.conftest import PASSWORD, SIGNUP
 
 
 def signup(api, **overrides):

@@ -10,11 +10,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from tests.conftest import later, login, sign
-from tests.test_login import decode
-from tests.test_refresh import cookie
-
-ME = "/api/auth/me/"
+from tests.conftest import ME, cookie, decode, later, login, sign
 
 
 def b64(data: dict) -> str:

@@ -8,10 +8,8 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from accounts.tokens import key_id
-from tests.conftest import login, sign
-from tests.test_login import decode
+from tests.conftest import ME, decode, login, sign
 
-ME = "/api/auth/me/"
 OLD_KEY = "an-old-signing-key-that-is-long-enough-0123456789"
 NEW_KEY = "a-new-signing-key-that-is-long-enough-9876543210"
 
