@@ -9,6 +9,9 @@ planner's estimate where counting would scan the table.
 """
 
 import datetime
+import ipaddress
+import json
+import uuid
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -67,8 +70,6 @@ class EstimatedCountPaginator(Paginator):
 
 
 def _plan_rows(plan: str) -> float:
-    import json
-
     return json.loads(plan)[0]["Plan"]["Plan Rows"]
 
 
@@ -268,8 +269,12 @@ class LoginSessionAdmin(RecordAdmin):
         return super().get_queryset(request).annotate(active=Exists(active))
 
     def search_filter(self, term: str) -> Q:
-        matches = super().search_filter(term) | Q(ip_address=term if _is_ip(term) else None)
-        return matches | Q(pk=term) if _is_uuid(term) else matches
+        matches = super().search_filter(term)
+        if _reads_as(ipaddress.ip_address, term):
+            matches |= Q(ip_address=term)
+        if _reads_as(uuid.UUID, term):
+            matches |= Q(pk=term)
+        return matches
 
     def has_revoke_permission(self, request) -> bool:
         return request.user.has_perm("accounts.change_loginsession")
@@ -300,21 +305,9 @@ class LoginSessionAdmin(RecordAdmin):
         self.message_user(request, f"Revoked {count} session(s).", messages.SUCCESS)
 
 
-def _is_uuid(term: str) -> bool:
-    import uuid
-
+def _reads_as(parse, term: str) -> bool:
     try:
-        uuid.UUID(term)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_ip(term: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(term)
+        parse(term)
     except ValueError:
         return False
     return True
@@ -451,18 +444,12 @@ admin.site.unregister(OutstandingToken)
 admin.site.unregister(BlacklistedToken)
 
 
+_TOKEN_COLUMNS = ("jti", "user", "session", "state", "blacklist_reason")
+
+
 @admin.register(OutstandingToken)
 class OutstandingTokenAdmin(TokenRecordAdmin):
-    list_display = (
-        "jti",
-        "user",
-        "session",
-        "state",
-        "blacklist_reason",
-        "created",
-        "expires",
-        "user_agent",
-    )
+    list_display = (*_TOKEN_COLUMNS, "created", "expires", "user_agent")
     list_select_related = ("user", "login_session", "blacklistedtoken")
     ordering = ("-id",)
     fields = readonly_fields = list_display
@@ -472,17 +459,7 @@ class OutstandingTokenAdmin(TokenRecordAdmin):
 class BlacklistedTokenAdmin(TokenRecordAdmin):
     token_path = "token"
     user_path = "token__user_id"
-    list_display = (
-        "jti",
-        "user",
-        "session",
-        "state",
-        "blacklist_reason",
-        "blacklisted",
-        "created",
-        "expires",
-        "user_agent",
-    )
+    list_display = (*_TOKEN_COLUMNS, "blacklisted", "created", "expires", "user_agent")
     list_select_related = ("token__user", "token__login_session")
     ordering = ("-id",)
     fields = readonly_fields = list_display

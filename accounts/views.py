@@ -86,6 +86,13 @@ SESSION_ID = openapi.Parameter(
 # --- Tokens in, tokens out --------------------------------------------------------------
 
 
+def _validated(serializer_class, request):
+    """The request's body through a serializer (which may read the request); 400 if invalid."""
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
 def _refresh_token_from(request) -> str | None:
     """The refresh cookie if any (a browser credential, so CSRF-checked), else the body's.
 
@@ -95,9 +102,7 @@ def _refresh_token_from(request) -> str | None:
     if cookie:
         enforce_csrf(request)
         return cookie
-    serializer = RefreshRequestSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data.get("refresh") or None
+    return _validated(RefreshRequestSerializer, request).validated_data.get("refresh") or None
 
 
 def _token_response(request, data: dict, pair: TokenPair) -> Response:
@@ -163,8 +168,7 @@ class SignupView(PublicAPIView):
         link is sent to the address. A taken username or email (compared in canonical
         form), a weak password and a bad email are field errors, all reported at once.
         """
-        serializer = SignupSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = _validated(SignupSerializer, request)
         user = users.user_signup(**serializer.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -349,8 +353,7 @@ class PasswordResetView(PublicAPIView):
         the new password to `/api/auth/password/reset/confirm/`. The answer is the same for
         an unknown address, and when the account's email limit is reached.
         """
-        serializer = EmailRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = _validated(EmailRequestSerializer, request)
         recovery.password_reset_request(
             email=serializer.validated_data["email"], ip_address=client_address(request)
         )
@@ -375,8 +378,7 @@ class PasswordResetConfirmView(PublicAPIView):
         cookies; log in afterwards. The link works once, but a new password that the
         validators refuse does not use it up.
         """
-        serializer = PasswordResetConfirmSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = _validated(PasswordResetConfirmSerializer, request)
         data = serializer.validated_data
         recovery.password_reset_confirm(
             uid=data["uid"],
@@ -404,8 +406,7 @@ class EmailVerifyView(PublicAPIView):
         The signup email holds the link `FRONTEND_URL/verify-email?uid=…&token=…`. A link
         stops working once the address is verified or changes.
         """
-        serializer = EmailLinkSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = _validated(EmailLinkSerializer, request)
         recovery.email_verify(**serializer.validated_data, ip_address=client_address(request))
         return Response({"detail": "email verified"})
 
@@ -425,8 +426,7 @@ class EmailVerificationResendView(PublicAPIView):
         Sent only to an active account whose address is not verified yet, and never with
         AUTH_EMAIL_VERIFICATION=none; the answer is the same in every case.
         """
-        serializer = EmailRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = _validated(EmailRequestSerializer, request)
         recovery.email_verification_resend(
             email=serializer.validated_data["email"], ip_address=client_address(request)
         )
@@ -528,8 +528,7 @@ class PasswordChangeView(APIView):
 
         Throttled like a login to the same account, since it checks the password.
         """
-        serializer = PasswordChangeSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        serializer = _validated(PasswordChangeSerializer, request)
         users.user_password_set(
             user=request.user,
             password=serializer.validated_data["new_password"],

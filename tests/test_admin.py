@@ -569,3 +569,13 @@ def test_createsuperuser_says_a_second_spelling_is_taken(make_user):
             interactive=False,
             stdout=StringIO(),
         )
+
+
+def test_a_session_search_by_name_never_matches_sessions_without_an_address(admin_client, make_user):
+    make_user("bob")
+    login(APIClient(), username="bob")
+    nobody = make_user("nobody")
+    login(APIClient(), username="nobody")
+    LoginSession.objects.filter(user=nobody).update(ip_address=None)
+
+    assert {s.user.username for s in listed(admin_client, q="bob")} == {"bob"}
