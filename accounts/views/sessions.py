@@ -1,0 +1,141 @@
+"""The signed-in user: who they are, their sessions, logging out everywhere, the password."""
+
+from drf_yasg import openapi
+from drf_yasg.utils import no_body, swagger_auto_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors
+from accounts.models import LoginSession, RevokeReason
+from accounts.schema import (
+    CLEARS_AUTH_COOKIES,
+    error,
+    field_errors,
+)
+from accounts.serializers import (
+    DetailSerializer,
+    MeSerializer,
+    PasswordChangeSerializer,
+    SessionSerializer,
+)
+from accounts.services import sessions, users
+from accounts.throttling import (
+    PasswordCheckThrottle,
+)
+from accounts.views.common import (
+    cleared_response,
+    current_session_id,
+    validated,
+)
+
+SESSION_ID = openapi.Parameter(
+    "session_id",
+    openapi.IN_PATH,
+    description="The id of a session, as listed by GET /sessions/.",
+    type=openapi.TYPE_STRING,
+    format=openapi.FORMAT_UUID,
+    required=True,
+)
+
+
+class MeView(APIView):
+    @swagger_auto_schema(
+        operation_id="auth_me",
+        responses={200: openapi.Response("The user of the access token.", MeSerializer)},
+    )
+    def get(self, request):
+        """The logged-in user"""
+        return Response(MeSerializer(request.user).data)
+
+
+class SessionListView(APIView):
+    docs_tag = "sessions"
+
+    @swagger_auto_schema(
+        operation_id="auth_sessions_list",
+        responses={200: openapi.Response("Active sessions.", SessionSerializer(many=True))},
+    )
+    def get(self, request):
+        """The user's active sessions, most recently used first
+
+        `current` marks the session of the token that made the request.
+        """
+        user_sessions = selectors.sessions_active_list(user=request.user)
+        context = {"current_session_id": current_session_id(request)}
+        return Response(SessionSerializer(user_sessions, many=True, context=context).data)
+
+
+class SessionDetailView(APIView):
+    docs_tag = "sessions"
+
+    @swagger_auto_schema(
+        operation_id="auth_sessions_delete",
+        manual_parameters=[SESSION_ID],
+        responses={
+            204: openapi.Response(
+                "Revoked; the auth cookies are cleared when it was the current session.",
+                headers=CLEARS_AUTH_COOKIES,
+            ),
+            404: error('code "not_found": no such active session of this user.'),
+        },
+    )
+    def delete(self, request, session_id):
+        """Revoke one session
+
+        Its tokens stop working at once. Revoking the current session also clears the
+        auth cookies.
+        """
+        session = selectors.sessions_active_list(user=request.user).filter(pk=session_id).first()
+        if session is None:
+            raise exceptions.NotFound("No such session.")
+        sessions.sessions_revoke(
+            sessions=LoginSession.objects.filter(pk=session.pk), reason=RevokeReason.SESSION_DELETED
+        )
+        if session.pk == current_session_id(request):
+            return cleared_response(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    docs_tag = "sessions"
+
+    @swagger_auto_schema(
+        operation_id="auth_logout_all",
+        request_body=no_body,
+        responses={204: openapi.Response("All sessions revoked.", headers=CLEARS_AUTH_COOKIES)},
+    )
+    def post(self, request):
+        """Revoke every session of the user
+
+        Takes no body.
+        """
+        sessions.user_sessions_revoke(user=request.user, reason=RevokeReason.LOGOUT_ALL)
+        return cleared_response(request)
+
+
+class PasswordChangeView(APIView):
+    throttle_classes = (PasswordCheckThrottle,)
+    docs_tag = "sessions"
+
+    @swagger_auto_schema(
+        operation_id="auth_password_change",
+        request_body=PasswordChangeSerializer,
+        responses={
+            200: openapi.Response('"password changed"; this session goes on.', DetailSerializer),
+            400: field_errors("Wrong old password, or a weak new one."),
+        },
+    )
+    def post(self, request):
+        """Change the password; every other session is revoked
+
+        Throttled like a login to the same account, since it checks the password.
+        """
+        serializer = validated(PasswordChangeSerializer, request)
+        users.user_password_set(
+            user=request.user,
+            password=serializer.validated_data["new_password"],
+            reason=RevokeReason.PASSWORD_CHANGED,
+            keep_session_id=current_session_id(request),
+        )
+        return Response({"detail": "password changed"})
