@@ -49,13 +49,45 @@ def a_secret_key() -> str:
 # --- check --deploy -----------------------------------------------------------------
 
 
-def test_the_documented_production_env_passes_check_deploy():
+HSTS_CHOSEN = {"DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "DJANGO_SECURE_HSTS_PRELOAD": "1"}
+
+
+def test_the_documented_production_env_warns_only_of_hsts_reach_until_it_is_chosen():
     env = {**read_env_file(PRODUCTION_ENV_FILE), "DJANGO_SECRET_KEY": a_secret_key()}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "System check identified 1 issue" in output, output
+    assert "(accounts.W001) HSTS is sent with includeSubDomains and preload" in output
+
+
+def test_the_documented_production_env_passes_check_deploy_once_hsts_reach_is_kept():
+    env = {**read_env_file(PRODUCTION_ENV_FILE), "DJANGO_SECRET_KEY": a_secret_key(), **HSTS_CHOSEN}
 
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_narrowing_hsts_leaves_only_djangos_own_warnings_about_it():
+    narrowed = dict.fromkeys(HSTS_CHOSEN, "0")
+    env = {**read_env_file(PRODUCTION_ENV_FILE), "DJANGO_SECRET_KEY": a_secret_key(), **narrowed}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    output = result.stdout + result.stderr
+    assert "accounts.W001" not in output
+    assert sorted(re.findall(r"\((\w+\.\w+)\)", output)) == ["security.W005", "security.W021"]
+
+
+def test_the_documented_production_env_lists_both_hsts_choices_to_uncomment():
+    lines = PRODUCTION_ENV_FILE.read_text().splitlines()
+
+    for name in HSTS_CHOSEN:
+        assert f"#{name}=1" in lines and f"#{name}=0" in lines
 
 
 def test_check_deploy_flags_the_placeholder_secret_key_left_in_place():

@@ -15,13 +15,14 @@ from tests.servers import free_port
 
 
 def limits(*, login: str = "3/min", signup: str = "2/hour", num_proxies: int = 0):
-    """Small rates, read by the throttles at each request."""
+    """Small rates, read by the throttles at each request; the proxies at 10.0.0.1."""
     return override_settings(
         REST_FRAMEWORK={
             **settings.REST_FRAMEWORK,
             "DEFAULT_THROTTLE_RATES": {"login": login, "signup": signup},
             "NUM_PROXIES": num_proxies,
-        }
+        },
+        TRUSTED_PROXIES=["10.0.0.1"],
     )
 
 
