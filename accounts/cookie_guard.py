@@ -42,5 +42,5 @@ class AmbiguousCookieMiddleware:
         )
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         host, _port = split_domain_port(request.get_host())
-        clear_credential_cookies_everywhere(response, host=host)
+        clear_credential_cookies_everywhere(response, host=host, repeated=repeated)
         return response

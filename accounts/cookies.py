@@ -68,8 +68,13 @@ def _set(
         httponly=httponly,
         samesite=settings.AUTH_COOKIE_SAMESITE,
     )
+    morsel = scratch.cookies[name]
+    if max_age == 0:
+        # Max-Age=0 clears it in every browser; an Expires beside it only lengthens
+        # the header, and an answer may clear a few dozen cookies (see below).
+        morsel["expires"] = ""
     # Django's response holds one cookie per key, and writes each one's Set-Cookie.
-    response.cookies[key or name] = _partitioned(scratch.cookies[name])
+    response.cookies[key or name] = _partitioned(morsel)
     patch_cache_control(response, no_store=True)
 
 
@@ -143,17 +148,24 @@ def cookie_domains(host: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels) - depth + 1)]
 
 
-def clear_credential_cookies_everywhere(response, *, host: str) -> None:
-    """Clears the auth and CSRF cookies host-only and for every domain they can have been set
-    for, on both paths the service uses, whichever of them a tossed copy has."""
+def clear_credential_cookies_everywhere(response, *, host: str, repeated: list[str]) -> None:
+    """Clears the auth and CSRF cookies host-only and for every domain they can have been set for.
+
+    Each on its own path; a ``repeated`` one also on the service's other path,
+    which a tossed copy may have chosen to be sent before or after the user's.
+    Other paths are not tried: the headers must stay within a proxy's buffer
+    (nginx's is 4 KiB), and such a copy is refused again whenever it is sent.
+    """
     cookies = (
-        (ACCESS_COOKIE, True),
-        (REFRESH_COOKIE, True),
-        (settings.CSRF_COOKIE_NAME, settings.CSRF_COOKIE_HTTPONLY),
+        (ACCESS_COOKIE, ACCESS_COOKIE_PATH, True),
+        (REFRESH_COOKIE, REFRESH_COOKIE_PATH, True),
+        (settings.CSRF_COOKIE_NAME, settings.CSRF_COOKIE_PATH, settings.CSRF_COOKIE_HTTPONLY),
     )
+    service_paths = {ACCESS_COOKIE_PATH, REFRESH_COOKIE_PATH}
     domains = [None, *cookie_domains(host)]
-    for name, httponly in cookies:
-        for path in (ACCESS_COOKIE_PATH, REFRESH_COOKIE_PATH):
+    for name, own_path, httponly in cookies:
+        paths = [own_path, *sorted(service_paths - {own_path})] if name in repeated else [own_path]
+        for path in paths:
             for domain in domains:
                 _set(
                     response,

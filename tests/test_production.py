@@ -11,6 +11,7 @@ import runpy
 import secrets
 import subprocess
 import sys
+import time
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -351,3 +352,46 @@ def test_the_api_answers_json_503_when_the_database_does_not(production_server, 
         "code": "service_unavailable",
     }
     assert b"Traceback" not in response.body
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(
+    "path, host",
+    [
+        ("/api/auth/me/", "203.0.113.80"),
+        ("/api/auth/login/", "scanner.example"),
+        ("/api/x/", "a:1"),
+    ],
+)
+def test_an_unknown_host_gets_a_quiet_json_400_from_gunicorn(production_server, path, host):
+    response = production_server.request("GET", path, headers={**BEHIND_PROXY, "Host": host})
+
+    assert response.status == 400
+    assert response.content_type == "application/json"
+    assert response.json()["code"] == "disallowed_host"
+    log = production_server.log()
+    [line] = [line for line in log.splitlines() if f"'{host}'" in line]
+    assert f" WARNING django.security.DisallowedHost disallowed host '{host}': GET {path}" in line
+    # Django's own refusal logs an ERROR with a traceback instead.
+    assert "Invalid HTTP_HOST header" not in log
+    assert "Traceback" not in log
+
+
+@pytest.mark.live
+def test_a_health_probe_by_address_reaches_the_health_check(production_server):
+    response = production_server.request("GET", "/healthz/", headers={"Host": "10.0.0.5:8000"})
+
+    # The database of this server does not answer: the health check says so, as JSON.
+    assert response.status == 503
+    assert response.json()["status"] == "error"
+
+
+@pytest.mark.live
+def test_gunicorn_prints_check_deploy_at_start_up_with_the_hsts_warning(production_server):
+    """Its environment leaves HSTS's reach to the defaults, so the warning is due."""
+    deadline = time.monotonic() + 60
+    while "System check identified" not in (log := production_server.log_path.read_text()):
+        assert time.monotonic() < deadline, log
+        time.sleep(0.2)
+
+    assert "(accounts.W001) HSTS is sent with includeSubDomains and preload" in log
