@@ -395,3 +395,15 @@ def test_gunicorn_prints_check_deploy_at_start_up_with_the_hsts_warning(producti
         time.sleep(0.2)
 
     assert "(accounts.W001) HSTS is sent with includeSubDomains and preload" in log
+
+
+# --- The deployment guide ------------------------------------------------------------------
+
+
+def test_the_readme_shows_deploy_nginx_conf_exactly():
+    """tests/deploy/ runs deploy/nginx.conf; the README must show that very file."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### The reverse proxy") :]
+    shown = re.search(r"```nginx\n(.*?)```", section, re.DOTALL).group(1)
+
+    assert shown == (ROOT / "deploy" / "nginx.conf").read_text()

@@ -4,12 +4,14 @@ import http.client
 import json
 import socket
 import ssl
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.deploy.stack import API_HOST, http_request, https_request
+from tests.deploy.stack import API_HOST, NGINX, http_request, https_request, site_config
 from tests.servers import request as direct_request
 
 pytestmark = pytest.mark.live
@@ -215,3 +217,56 @@ def test_gunicorn_says_the_same_when_it_starts(same_site):
         time.sleep(0.2)
 
     assert "(accounts.W001) HSTS is sent with includeSubDomains and preload" in log
+
+
+# --- Inside Debian's own nginx.conf --------------------------------------------------------
+
+DEBIAN_MAIN_CONFIG = Path("/etc/nginx/nginx.conf")
+DEBIAN_DEFAULT_SITE = Path("/etc/nginx/sites-enabled/default")
+
+
+def debian_check(same_site, tmp_path, *, keep_default_site: bool) -> subprocess.CompletedProcess:
+    """`nginx -t` of Debian's main file with the site as the README installs it, on 80 and 443."""
+    if not DEBIAN_MAIN_CONFIG.exists():
+        pytest.skip(f"no {DEBIAN_MAIN_CONFIG}: this nginx is not Debian's package")
+    site = tmp_path / "auth.conf"
+    site.write_text(
+        site_config(
+            https_port=443,
+            http_port=80,
+            upstream_port=8000,
+            certificates=same_site.shared.certificates,
+        )
+    )
+    main = DEBIAN_MAIN_CONFIG.read_text()
+    for include in ("include /etc/nginx/conf.d/*.conf;", "include /etc/nginx/sites-enabled/*;"):
+        assert include in main, f"{DEBIAN_MAIN_CONFIG} no longer has {include!r}"
+    main = main.replace("include /etc/nginx/conf.d/*.conf;", f"include {site};")
+    if not keep_default_site:
+        main = main.replace("include /etc/nginx/sites-enabled/*;", "")
+    # `nginx -t` opens the log files; this test writes none of the machine's.
+    main = main.replace("/var/log/nginx/", f"{tmp_path}/")
+    (tmp_path / "nginx.conf").write_text(main)
+    return subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_the_site_loads_inside_debians_own_main_configuration(same_site, tmp_path):
+    result = debian_check(same_site, tmp_path, keep_default_site=False)
+
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+def test_debians_default_site_must_go_as_the_readme_says(same_site, tmp_path):
+    if not DEBIAN_DEFAULT_SITE.exists():
+        pytest.skip(f"no {DEBIAN_DEFAULT_SITE} to clash with")
+
+    result = debian_check(same_site, tmp_path, keep_default_site=True)
+
+    assert result.returncode != 0
+    assert "duplicate default server" in result.stderr
