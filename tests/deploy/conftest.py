@@ -26,7 +26,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _browser_mis
 
 def _missing() -> str | None:
     if NGINX is None:
-        return "no nginx (apt-get install nginx)"
+        return "no nginx (apt-get install nginx, or set NGINX_PATH)"
     if CERTUTIL is None:
         return "no certutil to make the browser's NSS database (apt-get install libnss3-tools)"
     return _browser_missing()

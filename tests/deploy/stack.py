@@ -24,9 +24,22 @@ from tests.e2e.conftest import PORTS
 from tests.servers import ROOT, Reply, base_env
 from tests.test_production import PRODUCTION_ENV_FILE, a_secret_key, read_env_file
 
-NGINX = shutil.which("nginx") or next(
-    (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(path).exists()), None
-)
+
+def _nginx() -> str | None:
+    """NGINX_PATH, or nginx on PATH or in sbin (which a user's PATH may lack)."""
+    candidates = (
+        [os.environ.get("NGINX_PATH")]
+        if os.environ.get("NGINX_PATH")
+        else [
+            shutil.which("nginx"),
+            "/usr/sbin/nginx",
+            "/usr/local/sbin/nginx",
+        ]
+    )
+    return next((path for path in candidates if path and Path(path).is_file()), None)
+
+
+NGINX = _nginx()
 SITE_TEMPLATE = ROOT / "deploy" / "nginx.conf"
 # gunicorn as the README starts it: the virtual environment's script, no arguments.
 GUNICORN = Path(sys.executable).with_name("gunicorn")
