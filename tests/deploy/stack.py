@@ -22,7 +22,7 @@ from pathlib import Path
 from tests.deploy.tls import Authority, certificate_issue
 from tests.e2e.conftest import PORTS
 from tests.servers import ROOT, Reply, base_env
-from tests.test_production import PRODUCTION_ENV_FILE, a_secret_key, read_env_file
+from tests.test_production import PRODUCTION_ENV_FILE, a_secret_key
 
 
 def _nginx() -> str | None:
@@ -281,7 +281,8 @@ class Deployment:
     http_port: int = field(default_factory=free_port)
     gunicorn_port: int = field(default_factory=free_port)
     processes: list[subprocess.Popen] = field(default_factory=list)
-    check_deploy_output: str = ""
+    check_deploy_output: str = ""  # what `manage.py check --deploy` printed
+    nginx_test_output: str = ""  # what `nginx -t` printed
 
     @property
     def api(self) -> str:
@@ -298,11 +299,14 @@ class Deployment:
     def gunicorn_log(self) -> Path:
         return self.workdir / "gunicorn.log"
 
-    def environment(self) -> dict[str, str]:
-        """deploy/production.env, with what this machine needs instead of its placeholders."""
+    @property
+    def env_file(self) -> Path:
+        return self.workdir / "production.env"
+
+    def _write_env_file(self) -> None:
+        """deploy/production.env as an operator fills it in: its lines, then this machine's."""
         front_end = self.origin(self.front_end)
-        env = {
-            **read_env_file(PRODUCTION_ENV_FILE),
+        values = {
             "DJANGO_SECRET_KEY": a_secret_key(),
             "DJANGO_ALLOWED_HOSTS": API_HOST,
             "DATABASE_URL": self.shared.database_url,
@@ -319,17 +323,22 @@ class Deployment:
             "AUTH_MFA_REQUIRED_FOR_STAFF": "0",
             **self.settings,
         }
-        return base_env(**env)
+        lines = "".join(f"{name}={value}\n" for name, value in values.items())
+        self.env_file.write_text(f"{PRODUCTION_ENV_FILE.read_text()}\n# This machine\n{lines}")
+
+    def documented(self, *command: str) -> list[str]:
+        """``command`` as the README runs it, after `set -a; . production.env; set +a`."""
+        return ["bash", "-c", 'set -a; . "$0"; set +a; exec "$@"', str(self.env_file), *command]
 
     def manage(self, *args: str, **env: str) -> subprocess.CompletedProcess:
         return _run(
-            [sys.executable, "manage.py", *args], {**self.environment(), **env}, " ".join(args)
+            self.documented(sys.executable, "manage.py", *args), base_env(**env), " ".join(args)
         )
 
     def start(self) -> "Deployment":
         """The README's steps: check --deploy, migrate and collectstatic (once), gunicorn."""
         self.workdir.mkdir(parents=True)
-        env = self.environment()
+        self._write_env_file()
         checked = self.manage("check", "--deploy")
         self.check_deploy_output = checked.stdout + checked.stderr
         if not self.shared.installed:
@@ -337,17 +346,21 @@ class Deployment:
             self.manage("collectstatic", "--noinput")
             self.shared.installed = True
         try:
-            self._start_gunicorn(env)
+            self._start_gunicorn()
             self._start_nginx()
         except BaseException:
             self.stop()
             raise
         return self
 
-    def _start_gunicorn(self, env: dict) -> None:
+    def _start_gunicorn(self) -> None:
         with open(self.gunicorn_log, "wb") as log:
             process = subprocess.Popen(
-                [str(GUNICORN)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                self.documented(str(GUNICORN)),
+                cwd=ROOT,
+                env=base_env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         self.processes.append(process)
         # A load balancer's probe, by address: the health check answers whatever the host.
