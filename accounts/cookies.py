@@ -119,6 +119,7 @@ def cookie_names_repeated(cookie_header: str) -> list[str]:
     return sorted(name for name, count in names.items() if count > 1)
 
 
+# Parsed on first use (some 50 ms): only a refused request needs it.
 @lru_cache(maxsize=1)
 def _public_suffixes():
     from publicsuffixlist import PublicSuffixList
