@@ -6,13 +6,24 @@ for the imports. Command-line flags and GUNICORN_CMD_ARGS override it.
 """
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
-from config.env import env_int, env_str
+from config.env import LOOPBACK, env_bool, env_int, env_networks, env_str
 
 wsgi_app = "config.wsgi:application"
 
 # Loopback by default: the reverse proxy on the same host is the only client.
 bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
+# X-Forwarded-Proto makes a request HTTPS only when it comes from one of the
+# proxies that NUM_PROXIES counts, as in Django (config/proxies.py); with no
+# proxy, from no one. gunicorn's own default trusts any local client.
+forwarded_allow_ips = (
+    ",".join(env_networks("TRUSTED_PROXIES", LOOPBACK)) if env_int("NUM_PROXIES", 0) else ""
+)
+# The one header that the documented nginx sets, and that Django reads too.
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 # Sync workers: one request each. A login spends most of its time hashing a
 # password, so more workers than this only queue on the CPU.
 workers = env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1, minimum=1)
@@ -35,3 +46,15 @@ loglevel = env_str("GUNICORN_LOG_LEVEL", "info")
 # gunicorn's control socket has one path per user, which a second instance on
 # the same host would take over; this service is managed by signals instead.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """Prints what `manage.py check --deploy` says at every start (HSTS's reach, for one).
+
+    A separate process, so that the arbiter imports no application code: a HUP
+    still loads the new release into new workers.
+    """
+    if env_bool("DJANGO_DEBUG", False):
+        return
+    manage = Path(__file__).resolve().parent / "manage.py"
+    subprocess.Popen([sys.executable, str(manage), "check", "--deploy"], stdout=sys.stderr)

@@ -5,6 +5,7 @@ and the tests all refuse to start on them, whatever settings module is in use.
 """
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -14,6 +15,14 @@ def settings_problems() -> list[str]:
         problems.append(
             "AUTH_COOKIE_SAMESITE=None needs AUTH_COOKIE_SECURE=1: browsers drop SameSite=None "
             "cookies that are not Secure"
+        )
+    if settings.AUTH_COOKIE_PARTITIONED and not (
+        settings.AUTH_COOKIE_SAMESITE == "None" and settings.AUTH_COOKIE_SECURE
+    ):
+        problems.append(
+            "AUTH_COOKIE_PARTITIONED=1 needs AUTH_COOKIE_SAMESITE=None and AUTH_COOKIE_SECURE=1: "
+            "partitioned cookies are for a front end on another site, and browsers keep them "
+            "only when they are SameSite=None and Secure"
         )
     if settings.ACCESS_TOKEN_LIFETIME > settings.REFRESH_TOKEN_LIFETIME:
         problems.append(
@@ -26,3 +35,24 @@ def enforce_settings() -> None:
     problems = settings_problems()
     if problems:
         raise ImproperlyConfigured("; ".join(problems))
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def hsts_scope_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """HSTS's defaults reach further than this service: say so until the operator chooses."""
+    reaches_further = settings.SECURE_HSTS_INCLUDE_SUBDOMAINS or settings.SECURE_HSTS_PRELOAD
+    if not settings.SECURE_HSTS_SECONDS or not reaches_further or settings.HSTS_SCOPE_EXPLICIT:
+        return []
+    return [
+        checks.Warning(
+            "HSTS is sent with includeSubDomains and preload (the defaults): a browser that "
+            "has seen it refuses plain HTTP, for DJANGO_SECURE_HSTS_SECONDS, on this host and "
+            "on every host under it; served from a registrable domain (example.com), it "
+            "covers every host of the domain, and anyone may submit the domain to the "
+            "browsers' preload list, which takes months to leave.",
+            hint="Serve every such host over HTTPS only, or set "
+            "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=0 and DJANGO_SECURE_HSTS_PRELOAD=0. "
+            "Setting both explicitly (1 or 0) records the choice and ends this warning.",
+            id="accounts.W001",
+        )
+    ]

@@ -1,9 +1,13 @@
 """Typed readers for environment variables that stop start-up on a bad value."""
 
+import ipaddress
 import os
 from collections.abc import Sequence
 
 from django.core.exceptions import ImproperlyConfigured
+
+# TRUSTED_PROXIES by default: a proxy on the same host (settings.py, gunicorn.conf.py).
+LOOPBACK = ("127.0.0.1", "::1")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -76,3 +80,21 @@ def env_rate(name: str, default: str) -> str:
     if not (count.isdigit() and int(count) > 0 and period.lower() in _RATE_PERIODS):
         raise _refuse(name, value, "a rate such as 10/min (per s, min, hour or day)")
     return value
+
+
+def env_networks(name: str, default: Sequence[str]) -> list[str]:
+    """A comma list of IP addresses or networks (``10.0.0.2``, ``10.0.0.0/24``), or ``*`` for any.
+
+    Refused as gunicorn would refuse it: a network with host bits set
+    (``10.0.0.1/24``) is a typing mistake, not a network.
+    """
+    items = env_list(name, default)
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item)
+        except ValueError:
+            expected = "IP addresses or networks such as 10.0.0.0/24, or *"
+            raise _refuse(name, item, expected) from None
+    return items

@@ -13,7 +13,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
-from config.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
+from config.env import (
+    LOOPBACK,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,11 +71,17 @@ MIDDLEWARE = [
     # First, so that its duration and status cover every other layer.
     "config.request_log.RequestLogMiddleware",
     "config.cache_control.ApiNoStoreMiddleware",
+    # Before anything reads the client's address, scheme or host.
+    "config.proxies.TrustedProxyMiddleware",
+    "config.hosts.DisallowedHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS, so that a front end on another origin can read the refusal.
+    "accounts.cookie_guard.AmbiguousCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "accounts.csrf.PartitionedCsrfCookieMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.AccessTokenCookieMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,6 +171,9 @@ PASSWORD_RESET_TIMEOUT = env_int("AUTH_PASSWORD_RESET_TIMEOUT_SECONDS", 3600, mi
 # --- REST framework and tokens ------------------------------------------------------
 
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
+# The peers whose X-Forwarded-For and X-Forwarded-Proto count (config/proxies.py,
+# and gunicorn's forwarded_allow_ips): the proxy on this host by default.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", LOOPBACK)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CookieAwareJWTAuthentication"],
@@ -210,6 +228,12 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+# Until the environment sets both of the above, `check --deploy` (also run when
+# gunicorn starts) warns how far they reach (accounts/checks.py).
+HSTS_SCOPE_EXPLICIT = all(
+    env_str(name) is not None
+    for name in ("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", "DJANGO_SECURE_HSTS_PRELOAD")
+)
 
 
 # --- Auth cookies and login sessions ----------------------------------------------
@@ -217,6 +241,8 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 AUTH_COOKIE_SECURE = env_bool("AUTH_COOKIE_SECURE", not DEBUG)
 AUTH_COOKIE_SAMESITE = env_choice("AUTH_COOKIE_SAMESITE", "Lax", ["Lax", "Strict", "None"])
 AUTH_COOKIE_DOMAIN = env_str("AUTH_COOKIE_DOMAIN")
+# CHIPS, for a front end on another site (accounts/cookies.py, accounts/csrf.py).
+AUTH_COOKIE_PARTITIONED = env_bool("AUTH_COOKIE_PARTITIONED", False)
 
 AUTH_REFRESH_REUSE_GRACE = timedelta(seconds=env_int("REFRESH_REUSE_GRACE_SECONDS", 10))
 AUTH_SESSION_MAX_AGE = timedelta(

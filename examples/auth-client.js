@@ -3,7 +3,8 @@
 //
 // The tokens live in HttpOnly cookies that this code never sees: every call sends
 // them with `credentials: "include"`. Unsafe requests (POST, PUT, PATCH, DELETE)
-// carry X-CSRFToken, the value of the readable `csrftoken` cookie. On a 401 the
+// carry X-CSRFToken: the API's `csrftoken` cookie when the page is on the API's
+// origin, otherwise the token that GET csrf/ returned. On a 401 the
 // client refreshes once and retries; however many calls get a 401 at the same
 // moment, they share ONE refresh, because a refresh token works only once.
 //
@@ -55,7 +56,10 @@ async function parse(response) {
 export function createAuthClient({ baseUrl = "http://localhost:8000", onSessionEnded = () => {} } = {}) {
   const root = `${baseUrl.replace(/\/+$/, "")}/api/auth/`;
 
-  // The token from GET csrf/, for when the page cannot read the cookie (another host name).
+  // The page reads the API's csrftoken cookie only on the API's own origin. Elsewhere a
+  // cookie of that name may be the page's own host's (any Django-rendered front end has
+  // one) or a parent domain's rather than the API's: the token comes from GET csrf/.
+  const sameOrigin = new URL(root, location.href).origin === location.origin;
   let fetchedCsrfToken = null;
   // The refresh in flight, shared by every caller, and how many refreshes have finished.
   let refreshing = null;
@@ -68,19 +72,37 @@ export function createAuthClient({ baseUrl = "http://localhost:8000", onSessionE
     return fetchedCsrfToken;
   }
 
-  // The cookie is always the current value (login rotates it); read it when the page may.
+  // On the API's origin the cookie is always the current value (login rotates it).
   function csrfToken() {
-    return readCookie("csrftoken") || fetchedCsrfToken || fetchCsrfToken();
+    if (sameOrigin) return readCookie("csrftoken") || fetchedCsrfToken || fetchCsrfToken();
+    return fetchedCsrfToken || fetchCsrfToken();
+  }
+
+  async function isCsrfRefusal(response) {
+    if (response.status !== 403) return false;
+    const body = await response.clone().json().catch(() => null);
+    return Boolean(body && body.code === "csrf_failed");
   }
 
   async function send(method, path, body) {
-    const init = { method, credentials: "include", headers: {} };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
+    const unsafe = !SAFE_METHODS.has(method);
+    const request = async () => {
+      const init = { method, credentials: "include", headers: {} };
+      if (body !== undefined) {
+        init.headers["Content-Type"] = "application/json";
+        init.body = JSON.stringify(body);
+      }
+      if (unsafe) init.headers["X-CSRFToken"] = await csrfToken();
+      return fetch(root + path, init);
+    };
+    const response = await request();
+    // A token fetched before a login in another tab (which rotates it) is stale: fetch
+    // the current one and try once more.
+    if (unsafe && !sameOrigin && (await isCsrfRefusal(response))) {
+      fetchedCsrfToken = null;
+      return request();
     }
-    if (!SAFE_METHODS.has(method)) init.headers["X-CSRFToken"] = await csrfToken();
-    return fetch(root + path, init);
+    return response;
   }
 
   /**

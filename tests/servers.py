@@ -47,13 +47,25 @@ class Reply:
         return self.headers.get("Content-Type", "")
 
 
-def request(port: int, method: str, path: str, *, body: dict | None = None, headers=None) -> Reply:
+def request(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: dict | None = None,
+    headers=None,
+    source: str | None = None,
+) -> Reply:
+    """``source``: the local address to connect from (127.0.0.2 is another loopback client)."""
     headers = dict(headers or {})
     data = None
     if body is not None:
         data = json.dumps(body).encode()
         headers["Content-Type"] = "application/json"
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    source_address = (source, 0) if source else None
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=60, source_address=source_address
+    )
     try:
         connection.request(method, path, body=data, headers=headers)
         response = connection.getresponse()

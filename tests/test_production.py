@@ -11,6 +11,7 @@ import runpy
 import secrets
 import subprocess
 import sys
+import time
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -49,13 +50,45 @@ def a_secret_key() -> str:
 # --- check --deploy -----------------------------------------------------------------
 
 
-def test_the_documented_production_env_passes_check_deploy():
+HSTS_CHOSEN = {"DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "DJANGO_SECURE_HSTS_PRELOAD": "1"}
+
+
+def test_the_documented_production_env_warns_only_of_hsts_reach_until_it_is_chosen():
     env = {**read_env_file(PRODUCTION_ENV_FILE), "DJANGO_SECRET_KEY": a_secret_key()}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "System check identified 1 issue" in output, output
+    assert "(accounts.W001) HSTS is sent with includeSubDomains and preload" in output
+
+
+def test_the_documented_production_env_passes_check_deploy_once_hsts_reach_is_kept():
+    env = {**read_env_file(PRODUCTION_ENV_FILE), "DJANGO_SECRET_KEY": a_secret_key(), **HSTS_CHOSEN}
 
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_narrowing_hsts_leaves_only_djangos_own_warnings_about_it():
+    narrowed = dict.fromkeys(HSTS_CHOSEN, "0")
+    env = {**read_env_file(PRODUCTION_ENV_FILE), "DJANGO_SECRET_KEY": a_secret_key(), **narrowed}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    output = result.stdout + result.stderr
+    assert "accounts.W001" not in output
+    assert sorted(re.findall(r"\((\w+\.\w+)\)", output)) == ["security.W005", "security.W021"]
+
+
+def test_the_documented_production_env_lists_both_hsts_choices_to_uncomment():
+    lines = PRODUCTION_ENV_FILE.read_text().splitlines()
+
+    for name in HSTS_CHOSEN:
+        assert f"#{name}=1" in lines and f"#{name}=0" in lines
 
 
 def test_check_deploy_flags_the_placeholder_secret_key_left_in_place():
@@ -319,3 +352,58 @@ def test_the_api_answers_json_503_when_the_database_does_not(production_server, 
         "code": "service_unavailable",
     }
     assert b"Traceback" not in response.body
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(
+    "path, host",
+    [
+        ("/api/auth/me/", "203.0.113.80"),
+        ("/api/auth/login/", "scanner.example"),
+        ("/api/x/", "a:1"),
+    ],
+)
+def test_an_unknown_host_gets_a_quiet_json_400_from_gunicorn(production_server, path, host):
+    response = production_server.request("GET", path, headers={**BEHIND_PROXY, "Host": host})
+
+    assert response.status == 400
+    assert response.content_type == "application/json"
+    assert response.json()["code"] == "disallowed_host"
+    log = production_server.log()
+    [line] = [line for line in log.splitlines() if f"'{host}'" in line]
+    assert f" WARNING django.security.DisallowedHost disallowed host '{host}': GET {path}" in line
+    # Django's own refusal logs an ERROR with a traceback instead.
+    assert "Invalid HTTP_HOST header" not in log
+    assert "Traceback" not in log
+
+
+@pytest.mark.live
+def test_a_health_probe_by_address_reaches_the_health_check(production_server):
+    response = production_server.request("GET", "/healthz/", headers={"Host": "10.0.0.5:8000"})
+
+    # The database of this server does not answer: the health check says so, as JSON.
+    assert response.status == 503
+    assert response.json()["status"] == "error"
+
+
+@pytest.mark.live
+def test_gunicorn_prints_check_deploy_at_start_up_with_the_hsts_warning(production_server):
+    """Its environment leaves HSTS's reach to the defaults, so the warning is due."""
+    deadline = time.monotonic() + 60
+    while "System check identified" not in (log := production_server.log_path.read_text()):
+        assert time.monotonic() < deadline, log
+        time.sleep(0.2)
+
+    assert "(accounts.W001) HSTS is sent with includeSubDomains and preload" in log
+
+
+# --- The deployment guide ------------------------------------------------------------------
+
+
+def test_the_readme_shows_deploy_nginx_conf_exactly():
+    """tests/deploy/ runs deploy/nginx.conf; the README must show that very file."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### The reverse proxy") :]
+    shown = re.search(r"```nginx\n(.*?)```", section, re.DOTALL).group(1)
+
+    assert shown == (ROOT / "deploy" / "nginx.conf").read_text()

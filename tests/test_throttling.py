@@ -15,7 +15,7 @@ from tests.servers import free_port
 
 
 def limits(*, login: str = "3/min", signup: str = "2/hour", num_proxies: int = 0):
-    """Small rates, read by the throttles at each request."""
+    """Small rates, read by the throttles at each request; the proxies at 10.0.0.1."""
     return override_settings(
         REST_FRAMEWORK={
             **settings.REST_FRAMEWORK,
@@ -25,7 +25,8 @@ def limits(*, login: str = "3/min", signup: str = "2/hour", num_proxies: int = 0
                 "signup": signup,
             },
             "NUM_PROXIES": num_proxies,
-        }
+        },
+        TRUSTED_PROXIES=["10.0.0.1"],
     )
 
 
