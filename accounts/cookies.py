@@ -16,6 +16,9 @@ REFRESH_COOKIE = "refresh_token"
 ACCESS_COOKIE_PATH = "/"
 # The refresh token travels only to the endpoints that use it.
 REFRESH_COOKIE_PATH = "/api/auth/"
+# A pending login (password right, second factor to come) travels only to the MFA endpoints.
+MFA_COOKIE = "mfa_token"
+MFA_COOKIE_PATH = "/api/auth/mfa/"
 
 
 class _PartitionedMorsel(Morsel):
@@ -93,6 +96,16 @@ def clear_auth_cookies(response) -> None:
     domain = settings.AUTH_COOKIE_DOMAIN
     _set(response, ACCESS_COOKIE, "", path=ACCESS_COOKIE_PATH, max_age=0, domain=domain)
     _set(response, REFRESH_COOKIE, "", path=REFRESH_COOKIE_PATH, max_age=0, domain=domain)
+
+
+def set_mfa_cookie(response, token: str, *, max_age: int) -> None:
+    domain = settings.AUTH_COOKIE_DOMAIN
+    _set(response, MFA_COOKIE, token, path=MFA_COOKIE_PATH, max_age=max_age, domain=domain)
+
+
+def clear_mfa_cookie(response) -> None:
+    domain = settings.AUTH_COOKIE_DOMAIN
+    _set(response, MFA_COOKIE, "", path=MFA_COOKIE_PATH, max_age=0, domain=domain)
 
 
 # --- Cookies tossed from a sibling host --------------------------------------------------

@@ -113,6 +113,8 @@ class RevokeReason(models.TextChoices):
     SINGLE_SESSION = "single_session"
     ADMIN = "admin"
     USER_DEACTIVATED = "user_deactivated"
+    ACCOUNT_CLOSED = "account_closed"
+    FACTOR_REMOVED = "factor_removed"
 
 
 class LoginSessionQuerySet(models.QuerySet):
@@ -164,6 +166,10 @@ class LoginSession(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=32, choices=RevokeReason.choices, blank=True)
+    # When and how the user last proved who they are in this session (the tokens'
+    # auth_time and amr); a re-authentication moves them, a refresh keeps them.
+    auth_time = models.DateTimeField(default=timezone.now)
+    amr = models.JSONField(default=list)
 
     objects = LoginSessionQuerySet.as_manager()
 
@@ -179,3 +185,134 @@ class LoginSession(models.Model):
 
     def is_active(self) -> bool:
         return LoginSession.objects.active().filter(pk=self.pk).exists()
+
+
+# --- Second factors --------------------------------------------------------------------------
+
+
+class TotpDevice(models.Model):
+    """A user's TOTP authenticator (RFC 6238): pending until one code confirms it.
+
+    The secret is stored encrypted (accounts.crypto). ``last_used_step`` is the
+    time step of the last accepted code, so a code cannot be used twice.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    encrypted_secret = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that stands in for a second factor; only its keyed hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")
+        ]
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential: its public key and signature counter, never a secret."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    name = models.CharField(max_length=64)
+    # base64url, as the browser reports it; unique across every account.
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.BigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    aaguid = models.CharField(max_length=36, blank=True)
+    backed_up = models.BooleanField(default=False)
+    # The random id the authenticator keeps for its user (never the primary key).
+    user_handle = models.BinaryField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"passkey {self.name!r} of {self.user}"
+
+
+class PendingLogin(models.Model):
+    """The first step of a login whose password was right, waiting for the second factor.
+
+    The client holds a random token (the ``mfa_token`` cookie, or a body token
+    for app clients); only its SHA-256 is stored. It holds no access: it can
+    only finish this one login, once, before ``expires_at``.
+    """
+
+    token_hash = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_logins"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    user_agent = models.CharField(max_length=512, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    amr = models.JSONField(default=list)
+
+
+class WebAuthnChallenge(models.Model):
+    """A challenge the service issued for a WebAuthn ceremony, usable once before it expires.
+
+    The browser signs it into the credential's clientDataJSON, which is how the
+    service finds it again; only its SHA-256 is stored.
+    """
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register"
+        LOGIN = "login"
+        SECOND_FACTOR = "second_factor"
+        REAUTHENTICATE = "reauthenticate"
+
+    challenge_hash = models.CharField(max_length=64, primary_key=True)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True
+    )
+    pending_login = models.ForeignKey(PendingLogin, on_delete=models.CASCADE, null=True, blank=True)
+    # At registration: the user handle the options gave the authenticator.
+    user_handle = models.BinaryField(max_length=64, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+# --- Security events ---------------------------------------------------------------------------
+
+
+class SecurityEvent(models.Model):
+    """An event of an account's security kept for its owner and the admin: factors enrolled,
+    removed, used or failed, recovery codes used or regenerated (every event is also logged)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_events"
+    )
+    kind = models.CharField(max_length=48)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="security_event_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.user}"

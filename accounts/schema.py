@@ -37,17 +37,26 @@ def error(description: str, headers=None) -> openapi.Response:
     return openapi.Response(description, ErrorSerializer, headers=headers)
 
 
-def field_errors(description: str, headers=None) -> openapi.Response:
-    """DRF's field errors, or ``{detail, code}`` when the body is not a JSON object."""
+def field_errors(description: str, headers=None, *, code_is_a_field=False) -> openapi.Response:
+    """DRF's field errors, or ``{detail, code}`` when the body is not a JSON object.
+
+    Where the request has a field named ``code`` its errors stand under that key
+    too, so ``code`` is then a string or a list of messages.
+    """
+    code = openapi.Schema(type=openapi.TYPE_STRING)
+    if code_is_a_field:
+        # Swagger 2.0 has no "string or array": a schema without a type takes either.
+        code = openapi.Schema(
+            type=openapi.TYPE_STRING,
+            description="The error's code, or the messages of the code field.",
+        )
+        del code["type"]
     return openapi.Response(
         description,
         openapi.Schema(
             type=openapi.TYPE_OBJECT,
             description="Field errors: {field: [message, ...]}, or {detail, code}.",
-            properties={
-                "detail": openapi.Schema(type=openapi.TYPE_STRING),
-                "code": openapi.Schema(type=openapi.TYPE_STRING),
-            },
+            properties={"detail": openapi.Schema(type=openapi.TYPE_STRING), "code": code},
             additional_properties=openapi.Schema(
                 type=openapi.TYPE_ARRAY, items=openapi.Schema(type=openapi.TYPE_STRING)
             ),

@@ -4,12 +4,12 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts import identifiers
-from accounts.models import LoginSession, User
+from accounts.models import LoginSession, Passkey, TotpDevice, User
 
 # Every authenticated request runs this query, so it is written once as SQL:
 # compiling the same ORM query (two joins and six conditions) costs more than
@@ -76,11 +76,14 @@ def sessions_active_list(*, user: User) -> QuerySet[LoginSession]:
 def _users_by_identifier(identifier: str) -> QuerySet[User]:
     """The account a login identifier names: by its address if it has an @, else by username.
 
-    Compared in canonical form, as uniqueness is, on every database alike.
+    Compared in canonical form, as uniqueness is, on every database alike. The
+    same query says whether the account has a second factor, which a login asks next.
     """
     if identifiers.is_email(identifier):
-        return User.objects.filter(email_canonical=identifiers.email_canonical(identifier))
-    return User.objects.filter(username_canonical=identifiers.canonical(identifier))
+        users = User.objects.filter(email_canonical=identifiers.email_canonical(identifier))
+    else:
+        users = User.objects.filter(username_canonical=identifiers.canonical(identifier))
+    return users.annotate(has_second_factor=_HAS_SECOND_FACTOR)
 
 
 _LOOKUP_MEMO = "_user_by_identifier"
@@ -110,3 +113,25 @@ def user_active_by_email_get(*, email: str) -> User | None:
     return User.objects.filter(
         email_canonical=identifiers.email_canonical(email), is_active=True
     ).first()
+
+
+# A confirmed TOTP device or a passkey; recovery codes only stand in for one.
+_HAS_SECOND_FACTOR = Exists(
+    TotpDevice.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
+) | Exists(Passkey.objects.filter(user=OuterRef("pk")))
+
+
+def user_has_second_factor(*, user: User) -> bool:
+    """Whether the account has a second factor (known already if the login lookup found it)."""
+    known = user.__dict__.get("has_second_factor")
+    if known is not None:
+        return known
+    return User.objects.filter(pk=user.pk).filter(_HAS_SECOND_FACTOR).exists()
+
+
+def totp_enabled(*, user: User) -> bool:
+    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def passkeys_list(*, user: User) -> QuerySet[Passkey]:
+    return Passkey.objects.filter(user=user).order_by("created_at")

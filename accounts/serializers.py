@@ -228,3 +228,117 @@ class SessionProbeSerializer(serializers.Serializer):
 
 class CsrfSerializer(serializers.Serializer):
     csrfToken = serializers.CharField()
+
+
+# --- Second factors and passkeys -----------------------------------------------------------
+
+
+class WebAuthnCredentialField(serializers.DictField):
+    """A WebAuthn credential as the browser's ``PublicKeyCredential.toJSON()`` gives it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", "The PublicKeyCredential, as JSON (id, rawId, type, response)."
+        )
+        super().__init__(**kwargs)
+
+
+class _OneProofSerializer(serializers.Serializer):
+    """Exactly one of the proofs a subclass declares."""
+
+    def validate(self, attrs):
+        offered = [name for name in self.fields if name in attrs and name != "mfa_token"]
+        if len(offered) != 1:
+            names = ", ".join(n for n in self.fields if n != "mfa_token")
+            raise serializers.ValidationError(f"Give exactly one of: {names}.", code="invalid")
+        return attrs
+
+
+class MfaVerifySerializer(_OneProofSerializer):
+    code = StringField(required=False, max_length=16, help_text="A TOTP code (6 digits)")
+    recovery_code = StringField(required=False, max_length=32)
+    credential = WebAuthnCredentialField(required=False)
+    mfa_token = StringField(
+        required=False,
+        max_length=128,
+        help_text="For app clients: the mfa_token of the login answer (browsers send the cookie).",
+    )
+
+
+class ReauthenticateSerializer(_OneProofSerializer):
+    password = PasswordField(required=False)
+    code = StringField(required=False, max_length=16)
+    recovery_code = StringField(required=False, max_length=32)
+    credential = WebAuthnCredentialField(required=False)
+
+
+class CodeSerializer(serializers.Serializer):
+    code = StringField(max_length=16, help_text="A code of the authenticator app (6 digits)")
+
+
+class TotpEnrolmentSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="Base32, for typing into an app by hand")
+    otpauth_url = serializers.CharField()
+    qr_svg = serializers.CharField(help_text="The otpauth URL as a QR code, an SVG element")
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(), help_text="Shown only now: each works once."
+    )
+
+
+class PasskeySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class PasskeyCreateSerializer(serializers.Serializer):
+    name = StringField(max_length=64)
+    credential = WebAuthnCredentialField()
+
+
+class PasskeyRenameSerializer(serializers.Serializer):
+    name = StringField(max_length=64)
+
+
+class PasskeyLoginSerializer(serializers.Serializer):
+    credential = WebAuthnCredentialField()
+
+
+class WebAuthnOptionsSerializer(serializers.Serializer):
+    publicKey = serializers.JSONField(
+        help_text="Pass to navigator.credentials (binary fields in base64url)."
+    )
+
+
+class _EnabledSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+
+
+class _RemainingSerializer(serializers.Serializer):
+    remaining = serializers.IntegerField()
+
+
+class MfaStatusSerializer(serializers.Serializer):
+    totp = _EnabledSerializer()
+    recovery_codes = _RemainingSerializer()
+    passkeys = PasskeySerializer(many=True)
+
+
+class MfaRequiredSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text='"mfa_required"')
+    methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=["totp", "recovery_code", "webauthn"])
+    )
+    mfa_expires_at = serializers.DateTimeField()
+    mfa_token = serializers.CharField(
+        required=False, help_text="App clients only; browsers get the mfa_token cookie."
+    )
+
+
+class ReauthenticatedSerializer(TokenExpirySerializer):
+    auth_time = serializers.DateTimeField()

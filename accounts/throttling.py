@@ -153,6 +153,12 @@ class PasswordCheckThrottle(CountingThrottle):
         return account_ident(request.user.pk)
 
 
+class PasskeyOptionsThrottle(LoginAddressThrottle):
+    """Options for a passwordless login, per client address: each stores a challenge."""
+
+    scope = "passkey_options"
+
+
 class SignupAddressThrottle(CountingThrottle):
     """Signup, password reset and verification resend, per client address."""
 

@@ -28,6 +28,9 @@ from accounts.errors import TokenInvalid
 
 SESSION_ID_CLAIM = "sid"
 USERNAME_CLAIM = "username"
+# When and how the user last proved who they are (OpenID Connect's names for them).
+AUTH_TIME_CLAIM = "auth_time"
+AMR_CLAIM = "amr"
 ALGORITHM = "HS256"
 # A jti starts with its session's id (32 hex digits), so that a rotated token
 # still names the session it belonged to (the admin links the two).
@@ -123,6 +126,11 @@ class SessionTokenMixin:
     def expires_at(self) -> datetime:
         return datetime_from_epoch(self.payload["exp"])
 
+    @property
+    def auth_time(self) -> datetime | None:
+        value = self.payload.get(AUTH_TIME_CLAIM)
+        return datetime_from_epoch(value) if isinstance(value, int) else None
+
 
 class SessionAccessToken(SessionTokenMixin, AccessToken):
     @property
@@ -162,15 +170,16 @@ def _issue(token_class, *, claims: dict, session_id: uuid.UUID, now, not_after):
     return token
 
 
-def token_pair_issue(
-    *, user, session_id: uuid.UUID, now: datetime, not_after: datetime
-) -> TokenPair:
-    """Sign a new access and refresh token for a session; neither outlives ``not_after``."""
+def token_pair_issue(*, session, now: datetime) -> TokenPair:
+    """Sign a new access and refresh token for a session; neither outlives its cap."""
     claims = {
-        api_settings.USER_ID_CLAIM: str(user.pk),
-        USERNAME_CLAIM: user.get_username(),
-        SESSION_ID_CLAIM: str(session_id),
+        api_settings.USER_ID_CLAIM: str(session.user.pk),
+        USERNAME_CLAIM: session.user.get_username(),
+        SESSION_ID_CLAIM: str(session.id),
+        AUTH_TIME_CLAIM: datetime_to_epoch(session.auth_time),
+        AMR_CLAIM: list(session.amr),
     }
+    session_id, not_after = session.id, session.absolute_expiry
     return TokenPair(
         access=_issue(
             SessionAccessToken,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import auth, recovery, sessions
+from accounts.views import auth, mfa, passkeys, recovery, sessions
 
 app_name = "accounts"
 
@@ -30,4 +30,30 @@ urlpatterns = [
         recovery.EmailVerificationResendView.as_view(),
         name="email-verify-resend",
     ),
+    # Second factors and passkeys
+    path("mfa/", mfa.MfaStatusView.as_view(), name="mfa"),
+    path("mfa/totp/", mfa.TotpView.as_view(), name="mfa-totp"),
+    path("mfa/totp/confirm/", mfa.TotpConfirmView.as_view(), name="mfa-totp-confirm"),
+    path("mfa/recovery-codes/", mfa.RecoveryCodesView.as_view(), name="mfa-recovery-codes"),
+    path("mfa/verify/", mfa.MfaVerifyView.as_view(), name="mfa-verify"),
+    path("mfa/webauthn/options/", mfa.MfaWebAuthnOptionsView.as_view(), name="mfa-webauthn"),
+    path("reauthenticate/", mfa.ReauthenticateView.as_view(), name="reauthenticate"),
+    path(
+        "reauthenticate/options/",
+        mfa.ReauthenticateOptionsView.as_view(),
+        name="reauthenticate-options",
+    ),
+    path(
+        "passkeys/register/options/",
+        passkeys.PasskeyRegistrationOptionsView.as_view(),
+        name="passkeys-register-options",
+    ),
+    path("passkeys/", passkeys.PasskeyListView.as_view(), name="passkeys"),
+    path("passkeys/<int:passkey_id>/", passkeys.PasskeyDetailView.as_view(), name="passkey"),
+    path(
+        "passkeys/login/options/",
+        passkeys.PasskeyLoginOptionsView.as_view(),
+        name="passkeys-login-options",
+    ),
+    path("passkeys/login/", passkeys.PasskeyLoginView.as_view(), name="passkeys-login"),
 ]

@@ -8,6 +8,7 @@ only wrong together are refused at start-up by ``accounts/checks.py``.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -186,6 +187,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "login": env_rate("AUTH_LOGIN_THROTTLE_RATE", "10/min"),
+        # Options for a passwordless login, at the login rate but counted apart.
+        "passkey_options": env_rate("AUTH_LOGIN_THROTTLE_RATE", "10/min"),
         "signup": env_rate("AUTH_SIGNUP_THROTTLE_RATE", "20/hour"),
         # Per account and kind of email (reset, verification, …); over it, none is sent.
         "email": env_rate("AUTH_EMAIL_THROTTLE_RATE", "3/hour"),
@@ -249,6 +252,8 @@ AUTH_SESSION_MAX_AGE = timedelta(
     seconds=env_int("AUTH_SESSION_MAX_AGE_SECONDS", 2592000, minimum=1)
 )
 AUTH_SINGLE_SESSION = env_bool("AUTH_SINGLE_SESSION", False)
+# How recent an authentication a sensitive action (enrolling a factor, closing the account…) needs.
+AUTH_REAUTHENTICATION_SECONDS = env_int("AUTH_REAUTHENTICATION_SECONDS", 300, minimum=1)
 AUTH_RETURN_TOKENS_IN_BODY = env_bool("AUTH_RETURN_TOKENS_IN_BODY", False)
 
 # Django's session and CSRF cookies follow the auth cookies.
@@ -274,6 +279,21 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", CORS_ALLOWED_ORIGINS)
 FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000").rstrip("/")
 AUTH_EMAIL_VERIFICATION = env_choice(
     "AUTH_EMAIL_VERIFICATION", "optional", ["none", "optional", "mandatory"]
+)
+
+
+# --- Second factors and passkeys -------------------------------------------------------
+
+_frontend = urlsplit(FRONTEND_URL)
+# Staff need a second factor to use the admin (the admin's login refuses them without one).
+AUTH_MFA_REQUIRED_FOR_STAFF = env_bool("AUTH_MFA_REQUIRED_FOR_STAFF", not DEBUG)
+# How long the pending login between the password and the second factor lasts.
+AUTH_MFA_LOGIN_SECONDS = env_int("AUTH_MFA_LOGIN_SECONDS", 300, minimum=30)
+# The name authenticator apps and passkey prompts show for this service.
+AUTH_MFA_ISSUER = env_str("AUTH_MFA_ISSUER", _frontend.hostname or "auth")
+AUTH_WEBAUTHN_RP_ID = env_str("AUTH_WEBAUTHN_RP_ID", _frontend.hostname)
+AUTH_WEBAUTHN_ORIGINS = env_list(
+    "AUTH_WEBAUTHN_ORIGINS", [f"{_frontend.scheme}://{_frontend.netloc}"]
 )
 
 _EMAIL_BACKENDS = {

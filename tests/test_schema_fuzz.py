@@ -100,7 +100,9 @@ def test_api_answers_as_documented(operation, mode, fuzz_user):
         headers = {}
         if fixed_headers:
             # A fresh session for each case: an earlier case may have revoked the last.
-            pair = sessions.session_login(user=fuzz_user, user_agent="fuzz", ip_address=None)
+            pair = sessions.session_login(
+                user=fuzz_user, user_agent="fuzz", ip_address=None, amr=["pwd"]
+            )
             headers["Authorization"] = f"Bearer {pair.access}"
         call_and_validate(case, headers)
 
@@ -128,7 +130,7 @@ def _case(label: str, **kwargs):
 
 
 def _bearer(user):
-    pair = sessions.session_login(user=user, user_agent="fuzz", ip_address=None)
+    pair = sessions.session_login(user=user, user_agent="fuzz", ip_address=None, amr=["pwd"])
     return pair, {"Authorization": f"Bearer {pair.access}"}
 
 

@@ -14,7 +14,7 @@ from accounts.services import sessions
 
 @pytest.fixture
 def session(user) -> LoginSession:
-    pair = sessions.session_login(user=user, user_agent="pytest", ip_address=None)
+    pair = sessions.session_login(user=user, user_agent="pytest", ip_address=None, amr=["pwd"])
     return LoginSession.objects.get(pk=pair.access.session_id)
 
 
@@ -77,8 +77,8 @@ _CASES = [()] + [(name,) for name in _BREAKS] + list(itertools.combinations(_BRE
 def test_the_authenticated_request_query_agrees_with_the_queryset(make_user, breaks):
     owner = make_user()
     bystander = make_user()
-    pair = sessions.session_login(user=owner, user_agent="pytest", ip_address=None)
-    sessions.session_login(user=bystander, user_agent="pytest", ip_address=None)
+    pair = sessions.session_login(user=owner, user_agent="pytest", ip_address=None, amr=["pwd"])
+    sessions.session_login(user=bystander, user_agent="pytest", ip_address=None, amr=["pwd"])
     session = LoginSession.objects.get(pk=pair.access.session_id)
     for name in breaks:
         _BREAKS[name](session)

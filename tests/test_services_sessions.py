@@ -15,7 +15,9 @@ from tests.conftest import later
 
 @pytest.fixture
 def pair(user):
-    return sessions.session_login(user=user, user_agent="pytest", ip_address="192.0.2.1")
+    return sessions.session_login(
+        user=user, user_agent="pytest", ip_address="192.0.2.1", amr=["pwd"]
+    )
 
 
 def test_login_creates_an_active_session_naming_the_refresh_token(user, pair):
@@ -58,7 +60,7 @@ def test_reuse_after_the_grace_revokes_the_session(pair):
 
 
 def test_revoking_blacklists_the_current_refresh_token_and_counts_only_live_sessions(user, pair):
-    sessions.session_login(user=user, user_agent="", ip_address=None)
+    sessions.session_login(user=user, user_agent="", ip_address=None, amr=["pwd"])
 
     first = sessions.sessions_revoke(sessions=user.login_sessions.all(), reason=RevokeReason.ADMIN)
     again = sessions.sessions_revoke(sessions=user.login_sessions.all(), reason=RevokeReason.ADMIN)
@@ -68,7 +70,7 @@ def test_revoking_blacklists_the_current_refresh_token_and_counts_only_live_sess
 
 
 def test_setting_a_password_keeps_only_the_named_session(user, pair):
-    other = sessions.session_login(user=user, user_agent="", ip_address=None)
+    other = sessions.session_login(user=user, user_agent="", ip_address=None, amr=["pwd"])
 
     users.user_password_set(
         user=user,
@@ -86,7 +88,7 @@ def test_setting_a_password_keeps_only_the_named_session(user, pair):
 def test_the_session_cap_bounds_every_token(settings, user):
     settings.AUTH_SESSION_MAX_AGE = timedelta(minutes=2)
 
-    pair = sessions.session_login(user=user, user_agent="", ip_address=None)
+    pair = sessions.session_login(user=user, user_agent="", ip_address=None, amr=["pwd"])
 
     session = LoginSession.objects.get()
     assert pair.access.expires_at <= session.absolute_expiry

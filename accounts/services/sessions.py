@@ -27,8 +27,13 @@ class _LostRotationRace(Exception):
     pass
 
 
-def session_login(*, user: User, user_agent: str, ip_address: str | None) -> TokenPair:
-    """Start a session for an authenticated user and issue its first tokens."""
+def session_login(
+    *, user: User, user_agent: str, ip_address: str | None, amr: list[str]
+) -> TokenPair:
+    """Start a session for an authenticated user and issue its first tokens.
+
+    ``amr`` says how the user proved who they are (``["pwd"]``, ``["pwd", "otp"]``…).
+    """
     if settings.AUTH_EMAIL_VERIFICATION == "mandatory" and not user.email_verified:
         events.record("login_refused", user_id=user.pk, reason="email_not_verified", ip=ip_address)
         raise EmailNotVerified()
@@ -40,10 +45,10 @@ def session_login(*, user: User, user_agent: str, ip_address: str | None) -> Tok
         last_used_at=now,
         user_agent=user_agent.replace("\x00", "")[:512],
         ip_address=ip_address,
+        auth_time=now,
+        amr=amr,
     )
-    pair = token_pair_issue(
-        user=user, session_id=session.id, now=now, not_after=session.absolute_expiry
-    )
+    pair = token_pair_issue(session=session, now=now)
     with transaction.atomic():
         if settings.AUTH_SINGLE_SESSION:
             user_sessions_revoke(user=user, reason=RevokeReason.SINGLE_SESSION)
@@ -52,45 +57,74 @@ def session_login(*, user: User, user_agent: str, ip_address: str | None) -> Tok
         session.expires_at = pair.refresh.expires_at
         session.save(force_insert=True)
     update_last_login(None, user)
-    events.record("login_succeeded", user_id=user.pk, session_id=session.id, ip=ip_address)
+    events.record("login_succeeded", user_id=user.pk, session_id=session.id, ip=ip_address, amr=amr)
     return pair
 
 
 def session_refresh(*, raw_refresh: str) -> TokenPair:
     """Rotate a refresh token: a new pair in the same session, the presented token blacklisted.
 
-    The session row is updated only where it still names the presented token as
-    current, so of several concurrent refreshes with one token exactly one wins.
+    Of several concurrent refreshes with one token exactly one wins (``_rotate``).
     """
     token = refresh_token_read(raw_refresh)
     session = _session_live_for(token)
     if not _is_current(session, token):
         _refuse_used_token(session, token)
 
-    now = timezone.now()
-    pair = token_pair_issue(
-        user=session.user, session_id=session.id, now=now, not_after=session.absolute_expiry
-    )
     try:
-        with transaction.atomic():
-            successor = outstanding_token_build(pair.refresh, user=session.user, now=now)
-            successor.save(force_insert=True)
-            rotated = (
-                LoginSession.objects.unrevoked()
-                .filter(pk=session.pk, current_refresh_id=session.current_refresh_id)
-                .update(
-                    current_refresh=successor, last_used_at=now, expires_at=pair.refresh.expires_at
-                )
-            )
-            if not rotated:
-                raise _LostRotationRace
-            # Ignoring a conflict: the token may have been blacklisted by another path
-            # meanwhile; it is rotated away all the same.
-            BlacklistedToken.objects.bulk_create(
-                [BlacklistedToken(token_id=session.current_refresh_id)], ignore_conflicts=True
-            )
+        return _rotate(session)
     except _LostRotationRace:
         _refuse_used_token(session, token)
+
+
+def session_reauthenticate(*, session_id, method: str) -> TokenPair:
+    """The user proved who they are again: the session's tokens are reissued with a fresh
+    ``auth_time`` (and ``method`` added to ``amr``), as a rotation of its current token."""
+    session = (
+        LoginSession.objects.active()
+        .select_related("user", "current_refresh")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise TokenInvalid("Session has ended")
+    session.auth_time = timezone.now()
+    session.amr = [*session.amr, method] if method not in session.amr else session.amr
+    try:
+        return _rotate(session, auth_time=session.auth_time, amr=session.amr)
+    except _LostRotationRace:
+        # A refresh of the same session won the race: its browser holds the newest token.
+        raise TokenRotated() from None
+
+
+def _rotate(session: LoginSession, **changes) -> TokenPair:
+    """A new pair in the same session, its current refresh token blacklisted.
+
+    The session row is updated only where it still names the token it had, so of
+    several concurrent rotations exactly one wins; the others raise _LostRotationRace.
+    """
+    now = timezone.now()
+    pair = token_pair_issue(session=session, now=now)
+    with transaction.atomic():
+        successor = outstanding_token_build(pair.refresh, user=session.user, now=now)
+        successor.save(force_insert=True)
+        rotated = (
+            LoginSession.objects.unrevoked()
+            .filter(pk=session.pk, current_refresh_id=session.current_refresh_id)
+            .update(
+                current_refresh=successor,
+                last_used_at=now,
+                expires_at=pair.refresh.expires_at,
+                **changes,
+            )
+        )
+        if not rotated:
+            raise _LostRotationRace
+        # Ignoring a conflict: the token may have been blacklisted by another path
+        # meanwhile; it is rotated away all the same.
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token_id=session.current_refresh_id)], ignore_conflicts=True
+        )
     return pair
 
 

@@ -1,6 +1,6 @@
 """Signup, login, refresh, logout, the CSRF token and the session probe: the public doors."""
 
-from django.middleware.csrf import get_token, rotate_token
+from django.middleware.csrf import get_token
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import exceptions, status
@@ -36,7 +36,7 @@ from accounts.serializers import (
     TokenExpirySerializer,
     UserSerializer,
 )
-from accounts.services import sessions, users
+from accounts.services import mfa, sessions, users
 from accounts.throttling import (
     LoginAccountThrottle,
     LoginAddressThrottle,
@@ -48,10 +48,12 @@ from accounts.views.common import (
     NO_REFRESH_TOKEN,
     ClearCookiesOnRefusalMixin,
     cleared_response,
+    login_response,
     refresh_token_from,
     token_response,
     validated,
 )
+from accounts.views.mfa import mfa_required_response
 
 
 class SignupView(PublicAPIView):
@@ -104,16 +106,16 @@ class LoginView(PublicAPIView, TokenObtainPairView):
             events.record("login_failed", ip=client_address(request))
             raise
         user = serializer.user
+        user_agent, ip_address = request.headers.get("User-Agent", ""), client_address(request)
+        if mfa.login_needs_second_factor(user=user):
+            started = mfa.pending_login_start(
+                user=user, user_agent=user_agent, ip_address=ip_address
+            )
+            return mfa_required_response(request, started)
         pair = sessions.session_login(
-            user=user,
-            user_agent=request.headers.get("User-Agent", ""),
-            ip_address=client_address(request),
+            user=user, user_agent=user_agent, ip_address=ip_address, amr=["pwd"]
         )
-        if not is_app_client(request):
-            rotate_token(request)
-        return token_response(
-            request, {"detail": "login success", "user": MeSerializer(user).data}, pair
-        )
+        return login_response(request, user, pair)
 
 
 class RefreshView(ClearCookiesOnRefusalMixin, PublicAPIView, TokenRefreshView):

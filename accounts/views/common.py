@@ -2,6 +2,7 @@
 cleared cookies, and the session of the request."""
 
 from django.conf import settings
+from django.middleware.csrf import rotate_token
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -13,9 +14,7 @@ from accounts.schema import (
     CLEARS_AUTH_COOKIES,
     field_errors,
 )
-from accounts.serializers import (
-    RefreshRequestSerializer,
-)
+from accounts.serializers import MeSerializer, RefreshRequestSerializer
 from accounts.tokens import TokenPair
 
 NO_REFRESH_TOKEN = field_errors(
@@ -56,6 +55,16 @@ def token_response(request, data: dict, pair: TokenPair) -> Response:
     response = Response(data)
     set_auth_cookies(response, pair)
     return response
+
+
+def login_response(request, user, pair: TokenPair) -> Response:
+    """What every successful login answers (password, second factor or passkey): the user, the
+    tokens, and for a browser a fresh CSRF token (the old one may have been seen before)."""
+    if not is_app_client(request):
+        rotate_token(request)
+    return token_response(
+        request, {"detail": "login success", "user": MeSerializer(user).data}, pair
+    )
 
 
 def cleared(request, response: Response) -> Response:
