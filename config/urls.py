@@ -5,6 +5,7 @@ from drf_yasg.views import get_schema_view
 from rest_framework.permissions import AllowAny
 
 from accounts.errors import api_not_found
+from config.dev_home import dev_home
 from config.health import HealthView
 
 api_info = openapi.Info(
@@ -50,4 +51,5 @@ urlpatterns = [
     ),
     path("swagger/", schema_view.with_ui("swagger", cache_timeout=0), name="schema-swagger-ui"),
     path("redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="schema-redoc"),
+    path("", dev_home, name="dev-home"),  # a 404 unless DEBUG
 ]
