@@ -22,7 +22,7 @@ export interface FieldError {
 
 /** A refused call: `status`, the JSON `body`, its `code` and its field `errors`. */
 export declare class ApiError extends globalThis.Error {
-  constructor(status: number, body: unknown);
+  constructor(status: number, body: unknown, headers?: Headers | null);
   readonly name: "ApiError";
   readonly status: number;
   /** The API's JSON error: `{detail, code}`, or field errors. */
@@ -30,6 +30,8 @@ export declare class ApiError extends globalThis.Error {
   /** The machine-readable code: branch on it, not on `detail` (a sentence, maybe translated). */
   readonly code: ErrorCode | (string & {}) | null;
   readonly errors: FieldError[];
+  /** After a 429: the seconds to wait (Retry-After), else null. */
+  readonly retryAfter: number | null;
 }
 
 /** The codes a front end branches on; the API reference lists every one. */

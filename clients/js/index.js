@@ -36,16 +36,19 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * A refused call. `status` is the HTTP status, `body` the API's JSON error, `code` its
  * machine-readable code (null when it has none), `errors` one `{field, code, message}` per
- * field error.
+ * field error, `retryAfter` the seconds a 429 asks to wait.
  */
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, headers = null) {
     super((body && typeof body.detail === "string" && body.detail) || `HTTP ${status}`);
     this.name = "ApiError";
     this.status = status;
     this.body = body;
     this.code = (body && typeof body.code === "string" && body.code) || null;
     this.errors = fieldErrors(body);
+    // Seconds to wait after a 429 (the API exposes the header to other origins).
+    const retryAfter = headers && Number.parseInt(headers.get("Retry-After"), 10);
+    this.retryAfter = Number.isFinite(retryAfter) ? retryAfter : null;
   }
 }
 
@@ -70,7 +73,7 @@ async function parse(response) {
   } catch {
     body = { detail: text };
   }
-  if (!response.ok) throw new ApiError(response.status, body);
+  if (!response.ok) throw new ApiError(response.status, body, response.headers);
   return body;
 }
 
