@@ -14,7 +14,7 @@ export function createApi(baseURL, { publicOrigin = new URL(baseURL).origin } = 
     config.headers.Cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
     if (config.method !== "get") {
       config.headers["X-CSRFToken"] = jar.get("csrftoken"); // read fresh: login rotates it
-      config.headers.Referer = `${publicOrigin}/`;
+      if (publicOrigin) config.headers.Referer = `${publicOrigin}/`;
     }
     return config;
   });
@@ -41,7 +41,9 @@ export function createApi(baseURL, { publicOrigin = new URL(baseURL).origin } = 
     if (response?.status !== 401 || config.retried || /^(login|refresh|logout)\//.test(config.url)) {
       throw error;
     }
-    await api.post("refresh/");
+    await api.post("refresh/").catch(() => {
+      throw error; // the session is over: the caller gets its own 401
+    });
     return api({ ...config, retried: true });
   });
 
