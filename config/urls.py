@@ -30,7 +30,7 @@ api_info = openapi.Info(
         "and pass `refresh` in the body; they need no CSRF token.\n\n"
         "**Try it out** on this page works the same way: run `login`, and the later calls carry "
         "the cookies, with `X-CSRFToken` taken from the `csrftoken` cookie. The project's "
-        "`examples/auth-client.js` is a reference browser client of this flow."
+        "`clients/js` is a reference client of this flow (docs/clients.md: every kind of client)."
     ),
 )
 
