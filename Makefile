@@ -57,12 +57,12 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 test-postgres: setup js-setup
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_POSTGRES=1 $(BIN)/pytest
 
-# The reference browser client on http://localhost:3000, for use against `make run`
-# (static files, also at the emailed links' paths /reset-password and /verify-email;
-# it needs no .venv).
+# The example front end on http://localhost:3000, for use against `make run`: it may call
+# only the API named here (static files, also at the emailed links' paths /reset-password
+# and /verify-email; it needs no .venv).
 example:
 	@echo "Example client: http://localhost:$(EXAMPLE_PORT)/ (API: http://localhost:$(PORT), run it with make run)"
-	$(PYTHON) examples/serve.py $(EXAMPLE_PORT)
+	$(PYTHON) examples/serve.py $(EXAMPLE_PORT) --api http://localhost:$(PORT)
 
 # This service against stock SimpleJWT and a plain Django view (bench/run.py); needs wrk.
 bench: setup
