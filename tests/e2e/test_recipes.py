@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, _free_port, cookies
+from tests.e2e.conftest import ROOT, _free_port, api_server, cookies, signup, unique_username
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -26,6 +26,18 @@ FILES = {
     / "index.esm.js",
 }
 RECIPES = ["fetch", "axios-browser", "axios-auth-refresh"]
+# axios's own XSRF options, which the README says work only where the page can read the
+# API's cookie (one host name, any ports): not a recipe, the claim's test.
+AXIOS_XSRF_OPTIONS = """import axios from "axios";
+export function createApi(baseURL) {
+  const api = axios.create({
+    baseURL: `${baseURL}/api/auth/`, withCredentials: true,
+    withXSRFToken: true, xsrfCookieName: "csrftoken", xsrfHeaderName: "X-CSRFToken",
+  });
+  return { api, login: async (username, password) =>
+    (await api.post("login/", { username, password })).data };
+}
+"""
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8">
 <script type="importmap">
@@ -47,8 +59,10 @@ class LabHandler(SimpleHTTPRequestHandler):
         if url.path == "/":
             query = parse_qs(url.query)
             recipe = query["recipe"][0]
-            assert recipe in RECIPES
+            assert recipe in [*RECIPES, "axios-xsrf-options"]
             self._send(PAGE % {"recipe": recipe, "api": query["api"][0]}, "text/html")
+        elif url.path == "/recipes/axios-xsrf-options.js":
+            self._send(AXIOS_XSRF_OPTIONS, "text/javascript")
         elif url.path.startswith("/recipes/") and url.path.endswith(".js"):
             self._send((JS / url.path.lstrip("/")).read_text(), "text/javascript")
         elif url.path in FILES:
@@ -110,3 +124,53 @@ def test_a_browser_recipe_logs_in_shares_one_refresh_among_parallel_calls_and_lo
         "() => window.me().then(() => 200, (e) => e.status || (e.response && e.response.status))"
     )
     assert status == 401
+
+
+@pytest.fixture(scope="module")
+def subdomain_api(tmp_path_factory, lab):
+    """An API on api.dev.localhost for a page on app.dev.localhost: one site, two hosts."""
+    app_origin = lab.replace("localhost", "app.dev.localhost")
+    with api_server(
+        tmp_path_factory.mktemp("e2e-recipes-subdomains"),
+        app_origin,
+        api_host="api.dev.localhost",
+        DJANGO_ALLOWED_HOSTS="api.dev.localhost,127.0.0.1",
+    ) as running:
+        yield app_origin, running
+
+
+def _unsafe_call_status(page):
+    return page.evaluate(
+        """() => window.client.api.post("logout-all/").then(
+          (r) => [r.status, null], (e) => [e.response.status, e.response.data.code])"""
+    )
+
+
+def test_axios_xsrf_options_work_when_page_and_api_share_a_host_name(page, servers, username, lab):
+    page.goto(f"{lab}/?recipe=axios-xsrf-options&api={servers.api}")
+    expect(page).to_have_title("ready")
+    page.evaluate(
+        "([u, p]) => window.client.login(u, p)", [username, "correct-horse-battery-staple"]
+    )
+
+    assert _unsafe_call_status(page) == [204, None]
+
+
+def test_axios_xsrf_options_send_no_token_to_an_api_on_another_host(page, subdomain_api):
+    app_origin, api = subdomain_api
+    username = signup(api, unique_username())
+    page.goto(f"{app_origin}/?recipe=axios-xsrf-options&api={api.api}")
+    expect(page).to_have_title("ready")
+    page.evaluate(
+        "([u, p]) => window.client.login(u, p)", [username, "correct-horse-battery-staple"]
+    )
+
+    assert _unsafe_call_status(page) == [403, "csrf_failed"]
+
+    # The recipe's interceptor, on the same two hosts, gets it right.
+    page.goto(f"{app_origin}/?recipe=axios-browser&api={api.api}")
+    expect(page).to_have_title("ready")
+    page.evaluate(
+        "([u, p]) => window.client.login(u, p)", [username, "correct-horse-battery-staple"]
+    )
+    assert _unsafe_call_status(page) == [204, None]
