@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 EXAMPLE_PORT ?= 3000
+JS := clients/js
 
-.PHONY: run test test-fast test-postgres lint setup migrate bench clean example
+.PHONY: run test test-fast test-postgres lint setup js-setup js-types migrate superuser bench clean example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +19,29 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 setup: $(VENV)/.installed
 
+# The JavaScript client's dev dependencies (tsc, axios for the recipes), as locked.
+$(JS)/node_modules/.package-lock.json: $(JS)/package-lock.json $(JS)/package.json
+	cd $(JS) && npm ci --no-audit --no-fund --loglevel=error
+
+js-setup: $(JS)/node_modules/.package-lock.json
+
+# Regenerates the client's schema.d.ts from this server's /swagger.json.
+js-types: setup
+	DJANGO_DEBUG=1 $(BIN)/python manage.py generate_swagger -f json - \
+	  | node $(JS)/scripts/generate-schema-types.mjs - > $(JS)/schema.d.ts
+
 migrate: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 run: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup
+# An admin account for /admin/ on the `make run` database (asks for the password).
+superuser: migrate
+	DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser
+
+test: setup js-setup
+	cd $(JS) && npm test
 	$(BIN)/pytest
 
 # The inner loop: no live servers, no browser, no fuzzing (a few seconds).
@@ -41,15 +58,15 @@ lint: setup
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-test-postgres: setup
+test-postgres: setup js-setup
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_POSTGRES=1 $(BIN)/pytest
 
-# The reference browser client on http://localhost:3000, for use against `make run`
-# (static files, also at the emailed links' paths /reset-password and /verify-email;
-# it needs no .venv).
+# The example front end on http://localhost:3000, for use against `make run`: it may call
+# only the API named here (static files, also at the emailed links' paths /reset-password
+# and /verify-email; it needs no .venv).
 example:
 	@echo "Example client: http://localhost:$(EXAMPLE_PORT)/ (API: http://localhost:$(PORT), run it with make run)"
-	$(PYTHON) examples/serve.py $(EXAMPLE_PORT)
+	$(PYTHON) examples/serve.py $(EXAMPLE_PORT) --api http://localhost:$(PORT)
 
 # This service against stock SimpleJWT and a plain Django view (bench/run.py); needs wrk.
 bench: setup
@@ -62,4 +79,4 @@ bench: setup
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache db.sqlite3 db.sqlite3-* test-db.sqlite3* bench/.data
+	rm -rf $(VENV) .pytest_cache db.sqlite3 db.sqlite3-* test-db.sqlite3* bench/.data $(JS)/node_modules

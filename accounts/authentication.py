@@ -1,7 +1,6 @@
 """JWT authentication that checks the token's session and knows where the token came from."""
 
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
@@ -11,14 +10,14 @@ from accounts.errors import TokenInvalid
 from accounts.middleware import ACCESS_FROM_COOKIE
 from accounts.selectors import session_user_get
 from accounts.tokens import access_token_read
+from config.csrf import csrf_failure
 
 
 def enforce_csrf(request) -> None:
     """Django's CSRF check as DRF applies it to cookie credentials: 403 ``csrf_failed``."""
-    try:
-        SessionAuthentication().enforce_csrf(request)
-    except exceptions.PermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc.detail), code="csrf_failed") from None
+    reason = csrf_failure(request)
+    if reason:
+        raise exceptions.PermissionDenied(f"CSRF Failed: {reason}", code="csrf_failed")
 
 
 class CookieAwareJWTAuthentication(JWTAuthentication):

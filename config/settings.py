@@ -315,6 +315,20 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 
+# --- Development front ends -----------------------------------------------------------
+
+# In debug, a front end on any loopback port (Vite's 5173, Next's 3000, the example page)
+# and the one at FRONTEND_URL work against `make run` with no setting: CORS through
+# django-cors-headers' regexes, CSRF through config/csrf.py. Never in production.
+LOOPBACK_ORIGIN_REGEX = r"http://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?"
+CORS_ALLOWED_ORIGIN_REGEXES = [f"^{LOOPBACK_ORIGIN_REGEX}$"] if DEBUG else []
+CSRF_TRUSTED_ORIGIN_REGEXES = [LOOPBACK_ORIGIN_REGEX] if DEBUG else []
+if DEBUG:
+    _frontend_origin = "{0.scheme}://{0.netloc}".format(urlsplit(FRONTEND_URL))
+    CORS_ALLOWED_ORIGINS = list(dict.fromkeys([*CORS_ALLOWED_ORIGINS, _frontend_origin]))
+    CSRF_TRUSTED_ORIGINS = list(dict.fromkeys([*CSRF_TRUSTED_ORIGINS, _frontend_origin]))
+
+
 # --- Static files ---------------------------------------------------------------------
 
 STATIC_URL = "static/"

@@ -4,6 +4,7 @@ from drf_yasg import openapi
 from drf_yasg.views import get_schema_view
 from rest_framework.permissions import AllowAny
 
+from config.dev_home import dev_home
 from config.errors import api_not_found
 from config.health import HealthView
 
@@ -34,7 +35,7 @@ api_info = openapi.Info(
         "`400` with `code` `disallowed_host`.\n\n"
         "**Try it out** on this page works the same way: run `login`, and the later calls carry "
         "the cookies, with `X-CSRFToken` taken from the `csrftoken` cookie. The project's "
-        "`examples/auth-client.js` is a reference browser client of this flow."
+        "`clients/js` is a reference client of this flow (docs/clients.md: every kind of client)."
     ),
 )
 
@@ -55,4 +56,5 @@ urlpatterns = [
     ),
     path("swagger/", schema_view.with_ui("swagger", cache_timeout=0), name="schema-swagger-ui"),
     path("redoc/", schema_view.with_ui("redoc", cache_timeout=0), name="schema-redoc"),
+    path("", dev_home, name="dev-home"),  # a 404 unless DEBUG
 ]

@@ -1,25 +1,84 @@
-// The example page: buttons and forms over auth-client.js, each result written to the log.
-// Opened at /reset-password or /verify-email (the links the API emails), it also shows that screen.
-import { createAuthClient } from "./auth-client.js";
+// The example page: buttons and forms over the client package (clients/js), each result
+// written to the log. Opened at /reset-password or /verify-email (the links the API emails),
+// it also shows that screen.
+import { createAuthClient } from "/auth-client/index.js";
 
-// The page remembers ?api=, so that an emailed link opened in this browser reaches the same API.
-const API_KEY = "auth-example-api";
-const query = new URLSearchParams(location.search);
-if (query.get("api")) localStorage.setItem(API_KEY, query.get("api"));
-const apiUrl = query.get("api") || localStorage.getItem(API_KEY) || "http://localhost:8000";
 const $ = (selector) => document.querySelector(selector);
+const query = new URLSearchParams(location.search);
 
-const auth = createAuthClient({
-  baseUrl: apiUrl,
-  onSessionEnded: () => {
-    showUser(null);
-    log("session ended: log in again");
-  },
-});
+// --- Which API -----------------------------------------------------------------------
+// The page calls only the APIs its own server lists in /config.json. `?api=` may choose
+// another one of them (remembered, so that an emailed link opened later in this browser
+// reaches it too), but an address from the address bar alone is refused: a crafted link
+// must not send the password typed here to another host.
+
+const API_KEY = "auth-example-api";
+
+function originOf(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+async function chooseApi() {
+  let allowed = [];
+  try {
+    const response = await fetch("/config.json", { cache: "no-store" });
+    const config = await response.json();
+    allowed = (config.apiOrigins || []).map(originOf).filter(Boolean);
+  } catch {
+    // No list: the page calls nothing.
+  }
+  const asked = query.get("api");
+  if (asked !== null) {
+    const origin = originOf(asked);
+    if (origin && allowed.includes(origin)) {
+      localStorage.setItem(API_KEY, origin);
+      return { api: origin, allowed };
+    }
+    return { api: pickRemembered(allowed), allowed, refused: asked };
+  }
+  return { api: pickRemembered(allowed), allowed };
+}
+
+function pickRemembered(allowed) {
+  const remembered = originOf(localStorage.getItem(API_KEY) || "");
+  if (remembered && allowed.includes(remembered)) return remembered;
+  localStorage.removeItem(API_KEY);
+  return allowed[0] || null;
+}
+
+const { api: apiUrl, allowed: allowedApis, refused } = await chooseApi();
 
 function log(line) {
   $("#log").textContent += `${line}\n`;
 }
+
+if (refused !== undefined) {
+  $("#api-warning").textContent = `This page does not call ${refused}: it is not one of its APIs `
+    + `(${allowedApis.join(", ") || "none"}). Using ${apiUrl || "none"}.`;
+  log(`refused ?api=${refused}: not one of ${allowedApis.join(", ") || "no APIs"}`);
+}
+
+const auth = createAuthClient({
+  baseUrl: apiUrl || "http://invalid.invalid",
+  onSessionEnded: (reason) => {
+    showUser(null);
+    log(`session ended (${reason}): log in again`);
+  },
+});
+
+// For the browser's console (and the browser tests): `await auth.me()`.
+window.auth = auth;
+
+// Every tab of this origin shows the same user: logins and logouts elsewhere arrive here.
+auth.subscribe((state, event) => {
+  showUser(state.user);
+  if (event.remote) log(`another tab: ${event.type}`);
+});
 
 function describe(error) {
   return error.status ? `${error.status} ${JSON.stringify(error.body)}` : String(error);
@@ -29,14 +88,42 @@ function showUser(user) {
   $("#user").textContent = user ? user.username : "nobody";
 }
 
+// What the page tells the user, by the error's code; `detail` (a sentence, maybe translated)
+// is the fallback.
+const MESSAGES = {
+  no_active_account: "Wrong username, email or password.",
+  email_not_verified: "Verify your address first: open the link in the email we sent, or ask for a new one below.",
+  invalid_link: "This link is wrong, expired or already used. Ask for a new link below.",
+  throttled: "Too many attempts.",
+  csrf_failed: "The page's security token was refused: reload the page.",
+  invalid_code: "That code is not right: try again.",
+  mfa_token_invalid: "The login took too long: log in again.",
+  service_unavailable: "The service is unavailable for a moment: try again soon.",
+  not_authenticated: "Log in first.",
+  token_not_valid: "Your session has ended: log in again.",
+};
+
 /** A sentence for the user about a refused call. */
 function explain(error) {
-  const body = error.body || {};
-  if (body.code === "invalid_link") return `${body.detail} Ask for a new link below.`;
-  if (body.code === "email_not_verified") {
-    return `${body.detail} Open the link in the email we sent, or ask for a new one below.`;
+  if (!error || !error.status) return `The API did not answer (${error}).`;
+  const message = MESSAGES[error.code];
+  if (error.code === "throttled" && error.retryAfter) {
+    return `${message} Try again in ${error.retryAfter} seconds.`;
   }
-  return body.detail || describe(error);
+  if (message) return message;
+  if (error.errors.length) return error.errors.map((e) => `${e.field}: ${e.message}`).join(" ");
+  return (error.body && error.body.detail) || describe(error);
+}
+
+/** Field errors as list items, by field, with the code beside the message when there is one. */
+function showFieldErrors(list, error) {
+  list.replaceChildren(...(error && error.errors ? error.errors : []).map((e) => {
+    const item = document.createElement("li");
+    item.dataset.field = e.field;
+    if (e.code) item.dataset.code = e.code;
+    item.textContent = `${e.field}: ${e.message}`;
+    return item;
+  }));
 }
 
 /**
@@ -46,12 +133,18 @@ function explain(error) {
 function action(selector, event, run, status = null) {
   $(selector).addEventListener(event, async (e) => {
     e.preventDefault();
-    if (status) $(status).textContent = "";
+    if (status) {
+      $(status).textContent = "";
+      delete $(status).dataset.code;
+    }
     try {
       await run();
     } catch (error) {
       log(`${selector} failed: ${describe(error)}`);
-      if (status) $(status).textContent = explain(error);
+      if (status) {
+        $(status).textContent = explain(error);
+        if (error && error.code) $(status).dataset.code = error.code;
+      }
     }
   });
 }
@@ -84,18 +177,46 @@ function renderSessions(sessions) {
 }
 
 action("#signup-form", "submit", async () => {
-  const user = await auth.signup({
-    username: $("#signup-username").value,
-    email: $("#signup-email").value,
-    password: $("#signup-password").value,
-  });
-  log(`signed up: ${user.username}`);
+  showFieldErrors($("#signup-errors"), null);
+  try {
+    const user = await auth.signup({
+      username: $("#signup-username").value,
+      email: $("#signup-email").value,
+      password: $("#signup-password").value,
+    });
+    log(`signed up: ${user.username}`);
+  } catch (error) {
+    showFieldErrors($("#signup-errors"), error);
+    throw error;
+  }
 });
 
-action("#login-form", "submit", async () => {
-  const result = await auth.login($("#username").value, $("#password").value);
+function loggedIn(result) {
+  $("#mfa-form").hidden = true;
   showUser(result.user);
   log(`logged in: ${result.user.username}, access until ${result.access_expires_at}`);
+}
+
+action("#login-form", "submit", async () => {
+  try {
+    loggedIn(await auth.login($("#username").value, $("#password").value));
+  } catch (error) {
+    if (error.code !== "mfa_required") throw error;
+    // The password was right; the account has a second factor: ask for it.
+    $("#mfa-form").hidden = false;
+    log(`second factor needed: ${error.body.methods.join(", ")}`);
+  }
+}, "#login-error");
+
+action("#mfa-form", "submit", async () => {
+  const recoveryCode = $("#mfa-recovery-code").value.trim();
+  const answer = recoveryCode ? { recoveryCode } : { code: $("#mfa-code").value.trim() };
+  try {
+    loggedIn(await auth.verifyMfa(answer));
+  } catch (error) {
+    if (error.code === "mfa_token_invalid") $("#mfa-form").hidden = true;
+    throw error;
+  }
 }, "#login-error");
 
 action("#forgot-form", "submit", async () => {
@@ -124,7 +245,7 @@ action("#parallel-me", "click", async () => {
 });
 
 action("#refresh", "click", async () => {
-  log(`refresh: ${(await auth.refresh()) ? "ok" : "failed"}`);
+  log(`refresh: ${await auth.refresh()}`);
 });
 
 action("#sessions", "click", async () => {
@@ -134,15 +255,14 @@ action("#sessions", "click", async () => {
 });
 
 action("#logout", "click", async () => {
-  await auth.logout();
-  showUser(null);
+  // Logged out here whatever the answer; `confirmed` says whether the API could be told.
+  const { confirmed, error } = await auth.logout();
   $("#sessions-list").replaceChildren();
-  log("logged out");
+  log(confirmed ? "logged out" : `logged out here; the API was not told: ${describe(error)}`);
 });
 
 action("#logout-all", "click", async () => {
   await auth.logoutAll();
-  showUser(null);
   $("#sessions-list").replaceChildren();
   log("logged out everywhere");
 });
@@ -224,8 +344,12 @@ if (screen === "reset-password" || screen === "verify-email") {
   else showVerifyScreen(link);
 }
 
-$("#api-url").textContent = apiUrl;
-// Set the csrftoken cookie up front: every unsafe call needs it.
-auth.csrf()
-  .then(() => log(`ready; API at ${apiUrl}`))
-  .catch((error) => log(`API not reachable at ${apiUrl}: ${describe(error)}`));
+$("#api-url").textContent = apiUrl || "none";
+// A quiet load: one GET session/, no error for someone who is not logged in.
+if (apiUrl) {
+  auth.restore()
+    .then((state) => log(`ready; API at ${apiUrl}; ${state.user ? `logged in as ${state.user.username}` : "nobody logged in"}`))
+    .catch((error) => log(`API not reachable at ${apiUrl}: ${describe(error)}`));
+} else {
+  log("no API configured: start the page with make example");
+}

@@ -154,6 +154,14 @@ _FRONT_ENDS = """
         location / {{
             try_files $uri /index.html;
         }}
+        # What examples/serve.py serves besides the page: the APIs it may call, the client.
+        location = /config.json {{
+            default_type application/json;
+            return 200 '{{"apiOrigins": ["https://{api_host}:{https_port}"]}}';
+        }}
+        location /auth-client/ {{
+            alias {client}/;
+        }}
     }}
 
     # Another host of the same domain, whose pages' scripts can set cookies for it.
@@ -199,6 +207,8 @@ def main_config(workdir: Path, *, site: Path, https_port: int, certificates: Pat
         third_party_host=THIRD_PARTY_HOST,
         certificates=certificates,
         examples=ROOT / "examples",
+        client=ROOT / "clients" / "js",
+        api_host=API_HOST,
         front_end_csrf=FRONT_END_CSRF_COOKIE,
     )
     return f"""

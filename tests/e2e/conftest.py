@@ -91,6 +91,10 @@ class Servers:
     emails: Path  # EMAIL_FILE_PATH: the API's file email backend writes here
 
 
+# The APIs the example page may call (its /config.json): each API server of the tests joins.
+EXAMPLE_API_ORIGINS: list[str] = []
+
+
 def _example_handler() -> type:
     """The handler of `make example` (examples/serve.py), without its request log."""
     spec = importlib.util.spec_from_file_location("example_serve", ROOT / "examples" / "serve.py")
@@ -98,6 +102,8 @@ def _example_handler() -> type:
     spec.loader.exec_module(serve)
 
     class QuietHandler(serve.ExampleHandler):
+        api_origins = EXAMPLE_API_ORIGINS
+
         def log_message(self, format, *args):
             pass
 
@@ -192,10 +198,13 @@ def example_origin():
 
 
 @contextmanager
-def api_server(workdir: Path, example_origin: str, **settings: str) -> Iterator[Servers]:
+def api_server(
+    workdir: Path, example_origin: str, *, api_host: str = "localhost", **settings: str
+) -> Iterator[Servers]:
     """The API in gunicorn, with its own database and email directory in ``workdir``.
 
-    ``settings`` are added to its environment, e.g. AUTH_EMAIL_VERIFICATION="mandatory".
+    ``settings`` are added to its environment, e.g. AUTH_EMAIL_VERIFICATION="mandatory";
+    the example page may call it (it joins the page's /config.json).
     """
     api_port = _free_port()
     emails = workdir / "emails"
@@ -217,9 +226,12 @@ def api_server(workdir: Path, example_origin: str, **settings: str) -> Iterator[
         **settings,
     }
     api = _start_api(env, api_port, workdir)
+    api_origin = f"http://{api_host}:{api_port}"
+    EXAMPLE_API_ORIGINS.append(api_origin)
     try:
-        yield Servers(api=f"http://localhost:{api_port}", example=example_origin, emails=emails)
+        yield Servers(api=api_origin, example=example_origin, emails=emails)
     finally:
+        EXAMPLE_API_ORIGINS.remove(api_origin)
         api.terminate()
         api.wait(timeout=10)
 
@@ -239,12 +251,14 @@ def unique_username() -> str:
 
 def signup(servers: Servers, username: str) -> str:
     """Create an account through the API; returns its username."""
+    # Through 127.0.0.1 with the API's host name: *.localhost resolves in browsers only.
+    api = urlsplit(servers.api)
     request = urllib.request.Request(
-        f"{servers.api}/api/auth/signup/",
+        f"http://127.0.0.1:{api.port}/api/auth/signup/",
         data=json.dumps(
             {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
         ).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Host": api.netloc},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -313,8 +327,9 @@ def browser():
 
 
 def _local_only(route):
-    """The pages under test must need nothing but this machine."""
-    if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+    """The pages under test must need nothing but this machine (*.localhost is loopback too)."""
+    host = urlsplit(route.request.url).hostname or ""
+    if host in LOCAL_HOSTS or host.endswith(".localhost"):
         route.continue_()
     else:
         route.abort()

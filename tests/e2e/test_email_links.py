@@ -74,7 +74,8 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_and_every_old_sessi
     expect(phone.locator("#reset-form")).to_be_hidden()
 
     submit_login(phone, username, PASSWORD)
-    expect(phone.locator("#login-error")).to_contain_text("No active account")
+    expect(phone.locator("#login-error")).to_contain_text("Wrong username, email or password.")
+    expect(phone.locator("#login-error")).to_have_attribute("data-code", "no_active_account")
     expect(phone.locator("#user")).to_have_text("nobody")
     log_in(phone, username, NEW_PASSWORD)
 
@@ -92,8 +93,9 @@ def test_a_used_reset_link_shows_the_invalid_link_error(page, servers, username)
 
     set_password_from_link(page, link, "another-new-passphrase-43")
     expect(page.locator("#reset-result")).to_contain_text(
-        "The link is invalid, has expired or was already used."
+        "This link is wrong, expired or already used."
     )
+    expect(page.locator("#reset-result")).to_have_attribute("data-code", "invalid_link")
     expect(page.locator("#reset-form")).to_be_hidden()
     log_in(page, username, NEW_PASSWORD)
 
@@ -113,7 +115,8 @@ def test_mandatory_verification_lets_a_page_signup_log_in_only_after_the_emailed
     expect(page.locator("#log")).to_contain_text(f"signed up: {username}")
 
     submit_login(page, username)
-    expect(page.locator("#login-error")).to_contain_text("The email address is not verified yet.")
+    expect(page.locator("#login-error")).to_contain_text("Verify your address first")
+    expect(page.locator("#login-error")).to_have_attribute("data-code", "email_not_verified")
     expect(page.locator("#user")).to_have_text("nobody")
     assert "access_token" not in cookies(page)
 
@@ -129,7 +132,7 @@ def test_mandatory_verification_lets_a_page_signup_log_in_only_after_the_emailed
     # Verified, the address's link is dead: opening it again says so.
     page.goto(link)
     expect(page.locator("#verify-result")).to_contain_text(
-        "The link is invalid, has expired or was already used."
+        "This link is wrong, expired or already used."
     )
 
 

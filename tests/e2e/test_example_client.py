@@ -1,9 +1,13 @@
 """The reference client (examples/) in Chromium, on another origin than the API."""
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlencode, urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import cookies, log_in, open_example
+from tests.e2e.conftest import _free_port, cookies, log_in, open_example
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -14,10 +18,10 @@ def test_login_then_parallel_calls_after_expiry_share_one_refresh_then_logout(
     log = page.locator("#log")
     refreshes, csrf_tokens = [], []
     page.on(
-        "request",
-        lambda request: (
-            refreshes.append(request)
-            if request.method == "POST" and request.url.endswith("/api/auth/refresh/")
+        "response",
+        lambda response: (
+            refreshes.append(response)
+            if response.request.method == "POST" and response.url.endswith("/api/auth/refresh/")
             else None
         ),
     )
@@ -40,8 +44,9 @@ def test_login_then_parallel_calls_after_expiry_share_one_refresh_then_logout(
     page.click("#parallel-me")
     expect(log).to_contain_text("parallel: ok, ok, ok, ok, ok")
     assert len(refreshes) == 1
+    assert refreshes[0].status == 200
     # The page is on another origin than the API: it sends the token that csrf/ gave it.
-    assert refreshes[0].headers["x-csrftoken"] == csrf_tokens[-1]
+    assert refreshes[0].request.headers["x-csrftoken"] == csrf_tokens[-1]
 
     # The one refresh rotated the session's token; it did not trip reuse detection.
     page.click("#sessions")
@@ -96,3 +101,128 @@ def test_revoking_a_session_from_another_device_ends_it_there(new_page, servers,
 
     laptop.click("#me")
     expect(laptop.locator("#log")).to_contain_text(f"me: 200 {username}")
+
+
+# --- The APIs the page may call -------------------------------------------------------
+
+
+@pytest.fixture
+def recorder():
+    """Another host on this machine that records every request sent to it."""
+    seen = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def _answer(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            seen.append((self.command, self.path, self.rfile.read(length)))
+            self.send_response(200)
+            # It would accept anything from anyone, to catch a page that sends to it.
+            self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
+            self.send_header("Access-Control-Allow-Credentials", "true")
+            self.send_header("Access-Control-Allow-Headers", "content-type, x-csrftoken")
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        do_GET = do_POST = do_OPTIONS = _answer
+
+        def log_message(self, format, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", _free_port()), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        "{evil}",
+        "{evil}/",
+        "{evil}/api/auth/",
+        "http://localhost:{api_port}@{evil_host}",
+        "//{evil_host}",
+    ],
+)
+def test_a_crafted_link_cannot_send_the_password_to_another_host(
+    page, servers, username, recorder, crafted
+):
+    evil, seen = recorder
+    api_port = urlsplit(servers.api).port
+    crafted = crafted.format(evil=evil, evil_host=urlsplit(evil).netloc, api_port=api_port)
+    open_example(page, servers)  # the user once used the page with its own API
+
+    page.goto(f"{servers.example}/?{urlencode({'api': crafted})}")
+    expect(page.locator("#api-warning")).to_contain_text("This page does not call")
+    expect(page.locator("#api-url")).to_have_text(servers.api)
+    log_in(page, username)
+    page.click("#me")
+    expect(page.locator("#log")).to_contain_text(f"me: 200 {username}")
+
+    # A remembered address that is not one of the page's APIs is dropped too.
+    page.evaluate("evil => localStorage.setItem('auth-example-api', evil)", evil)
+    page.goto(servers.example)
+    expect(page.locator("#log")).to_contain_text("ready")
+    expect(page.locator("#api-url")).not_to_have_text(evil)
+    assert seen == []
+
+
+def test_another_api_of_the_list_may_be_chosen_with_the_address_bar(page, servers):
+    page.goto(f"{servers.example}/?api={servers.api}/")
+    expect(page.locator("#log")).to_contain_text(f"ready; API at {servers.api}")
+    expect(page.locator("#api-warning")).to_be_empty()
+
+
+# --- Quiet loads and logouts in several tabs --------------------------------------------
+
+
+def test_an_anonymous_page_load_makes_one_quiet_call(page, servers):
+    answers = []
+    page.on("response", lambda response: answers.append((response.url, response.status)))
+
+    open_example(page, servers)
+
+    api_answers = [(url, status) for url, status in answers if url.startswith(servers.api)]
+    assert api_answers == [(f"{servers.api}/api/auth/session/", 200)]
+    expect(page.locator("#log")).to_contain_text("nobody logged in")
+    expect(page.locator("#log")).not_to_contain_text("session ended")
+
+
+def test_a_logout_in_one_tab_logs_out_the_other_and_a_second_logout_is_fine(
+    new_page, servers, username
+):
+    first = new_page()
+    second = first.context.new_page()
+    open_example(first, servers)
+    log_in(first, username)
+    open_example(second, servers)
+    expect(second.locator("#user")).to_have_text(username)  # restored quietly
+
+    first.click("#logout")
+    expect(first.locator("#log")).to_contain_text("logged out")
+    # The other tab heard it: it shows nobody without calling the API.
+    expect(second.locator("#user")).to_have_text("nobody")
+    expect(second.locator("#log")).to_contain_text("session ended (other_tab)")
+
+    with second.expect_response(lambda r: r.url.endswith("/api/auth/logout/")) as logout:
+        second.click("#logout")
+    assert logout.value.status == 204
+    expect(second.locator("#log")).to_contain_text("logged out\n")
+    expect(second.locator("#user")).to_have_text("nobody")
+
+
+def test_a_login_in_one_tab_shows_in_the_other(new_page, servers, username):
+    first = new_page()
+    second = first.context.new_page()
+    open_example(first, servers)
+    open_example(second, servers)
+
+    log_in(first, username)
+
+    expect(second.locator("#user")).to_have_text(username)
+    second.click("#logout-all")
+    expect(second.locator("#log")).to_contain_text("logged out everywhere")

@@ -1,0 +1,854 @@
+// The API's bodies and operations, generated from its /swagger.json by
+// scripts/generate-schema-types.mjs: do not edit by hand, regenerate.
+
+export interface _Enabled {
+  enabled: boolean;
+}
+
+export interface _Remaining {
+  remaining: number;
+}
+
+export interface Code {
+  /** A code of the authenticator app (6 digits) */
+  code: string;
+}
+
+export interface Csrf {
+  csrfToken: string;
+}
+
+export interface Detail {
+  detail: string;
+}
+
+export interface EmailLink {
+  /** The link's uid parameter */
+  uid: string;
+  /** The link's token parameter */
+  token: string;
+}
+
+export interface EmailRequest {
+  email: string;
+}
+
+export interface Error {
+  detail: string;
+  code: string;
+}
+
+export interface Health {
+  status: "ok" | "error";
+  database: "ok" | "unavailable";
+  detail?: string;
+}
+
+export interface Login {
+  /** Username or email address */
+  username: string;
+  password: string;
+}
+
+export interface LoginResponse {
+  detail: string;
+  access_expires_at: string;
+  refresh_expires_at: string;
+  /** Only with AUTH_RETURN_TOKENS_IN_BODY=1 */
+  access?: string;
+  /** Only with AUTH_RETURN_TOKENS_IN_BODY=1 */
+  refresh?: string;
+  user: Me;
+}
+
+export interface Me {
+  id: number;
+  username: string;
+  email: string;
+  email_verified: boolean;
+  date_joined: string;
+}
+
+export interface MfaStatus {
+  totp: _Enabled;
+  recovery_codes: _Remaining;
+  passkeys: Passkey[];
+}
+
+export interface MfaVerify {
+  /** A TOTP code (6 digits) */
+  code?: string;
+  recovery_code?: string;
+  /** The PublicKeyCredential, as JSON (id, rawId, type, response). */
+  credential?: {
+    [key: string]: string | null;
+  };
+  /** For app clients: the mfa_token of the login answer (browsers send the cookie). */
+  mfa_token?: string;
+}
+
+export interface Passkey {
+  id: number;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface PasskeyCreate {
+  name: string;
+  /** The PublicKeyCredential, as JSON (id, rawId, type, response). */
+  credential: {
+    [key: string]: string | null;
+  };
+}
+
+export interface PasskeyLogin {
+  /** The PublicKeyCredential, as JSON (id, rawId, type, response). */
+  credential: {
+    [key: string]: string | null;
+  };
+}
+
+export interface PasskeyRename {
+  name: string;
+}
+
+export interface PasswordChange {
+  old_password: string;
+  new_password: string;
+}
+
+export interface PasswordResetConfirm {
+  /** The link's uid parameter */
+  uid: string;
+  /** The link's token parameter */
+  token: string;
+  new_password: string;
+}
+
+export interface Reauthenticate {
+  password?: string;
+  code?: string;
+  recovery_code?: string;
+  /** The PublicKeyCredential, as JSON (id, rawId, type, response). */
+  credential?: {
+    [key: string]: string | null;
+  };
+}
+
+export interface Reauthenticated {
+  detail: string;
+  access_expires_at: string;
+  refresh_expires_at: string;
+  /** Only with AUTH_RETURN_TOKENS_IN_BODY=1 */
+  access?: string;
+  /** Only with AUTH_RETURN_TOKENS_IN_BODY=1 */
+  refresh?: string;
+  auth_time: string;
+}
+
+export interface RecoveryCodes {
+  /** Shown only now: each works once. */
+  recovery_codes: string[];
+}
+
+export interface RefreshRequest {
+  /** A refresh token, for clients without cookies; ignored when the refresh_token cookie is present. */
+  refresh?: string;
+}
+
+export interface Session {
+  id: string;
+  created_at?: string;
+  last_used_at?: string;
+  expires_at: string;
+  user_agent?: string;
+  ip_address?: string | null;
+  current: boolean;
+}
+
+export interface SessionProbe {
+  /** A valid access token came with the call. */
+  authenticated: boolean;
+  /** Not authenticated, but a refresh token came with it: POST refresh/ next. */
+  refreshable: boolean;
+  user?: Me;
+  /** When authenticated: refresh shortly before this moment. */
+  access_expires_at?: string;
+}
+
+export interface Signup {
+  /** Letters, digits and . + - _ only; no @. */
+  username: string;
+  email: string;
+  password: string;
+}
+
+export interface TokenExpiry {
+  detail: string;
+  access_expires_at: string;
+  refresh_expires_at: string;
+  /** Only with AUTH_RETURN_TOKENS_IN_BODY=1 */
+  access?: string;
+  /** Only with AUTH_RETURN_TOKENS_IN_BODY=1 */
+  refresh?: string;
+}
+
+export interface TotpEnrolment {
+  /** Base32, for typing into an app by hand */
+  secret: string;
+  otpauth_url: string;
+  /** The otpauth URL as a QR code, an SVG element */
+  qr_svg: string;
+}
+
+export interface User {
+  id: number;
+  /** Letters, digits and . + - _ only; no @. */
+  username: string;
+  email: string;
+}
+
+export interface WebAuthnOptions {
+  /** Pass to navigator.credentials (binary fields in base64url). */
+  publicKey: Record<string, never>;
+}
+
+/** Every operation of the API, by its operationId. */
+export interface Operations {
+  /** Get a CSRF token (also set as the csrftoken cookie) */
+  auth_csrf: {
+    method: "GET";
+    path: "/api/auth/csrf/";
+    responses: {
+      /** The token. */
+      "200": Csrf;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Verify the email address from an emailed link */
+  auth_email_verify: {
+    method: "POST";
+    path: "/api/auth/email/verify/";
+    body: EmailLink;
+    responses: {
+      /** "email verified". */
+      "200": Detail;
+      /** code "invalid_link": the uid or token is wrong or tampered with, the link has expired (AUTH_PASSWORD_RESET_TIMEOUT_SECONDS) or was already used; or field errors: a missing field. */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Email a new verification link */
+  auth_email_verify_resend: {
+    method: "POST";
+    path: "/api/auth/email/verify/resend/";
+    body: EmailRequest;
+    responses: {
+      /** Accepted; the same answer whether or not an email is sent. */
+      "202": Detail;
+      /** Field errors, or a body that is not a JSON object (code "parse_error"). */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Log in: start a session and set the auth cookies */
+  auth_login: {
+    method: "POST";
+    path: "/api/auth/login/";
+    body: Login;
+    responses: {
+      /** Logged in. */
+      "200": LoginResponse;
+      /** Field errors, or a body that is not a JSON object (code "parse_error"). */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "no_active_account": wrong password, unknown or inactive user, all alike; code "email_not_verified" when verification is mandatory. */
+      "401": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Log out: revoke this session and clear the auth cookies */
+  auth_logout: {
+    method: "POST";
+    path: "/api/auth/logout/";
+    body: RefreshRequest;
+    responses: {
+      /** Logged out, or there was no refresh token (nothing left to end). */
+      "204": null;
+      /** "no refresh token" (code "no_refresh_token"), or `refresh` is not a string; the auth cookies are cleared. */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "token_not_valid"; the auth cookies are cleared. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Revoke every session of the user */
+  auth_logout_all: {
+    method: "POST";
+    path: "/api/auth/logout-all/";
+    responses: {
+      /** All sessions revoked. */
+      "204": null;
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** The logged-in user */
+  auth_me: {
+    method: "GET";
+    path: "/api/auth/me/";
+    responses: {
+      /** The user of the access token. */
+      "200": Me;
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Make new recovery codes */
+  auth_mfa_recovery_codes_regenerate: {
+    method: "POST";
+    path: "/api/auth/mfa/recovery-codes/";
+    responses: {
+      /** New codes; the old ones are dead. */
+      "200": RecoveryCodes;
+      /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "not_found": the account has no second factor to recover. */
+      "404": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** The user's second factors: TOTP, how many recovery codes remain, passkeys */
+  auth_mfa_status: {
+    method: "GET";
+    path: "/api/auth/mfa/";
+    responses: {
+      /** The user's factors. */
+      "200": MfaStatus;
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Confirm the authenticator app with one of its codes */
+  auth_mfa_totp_confirm: {
+    method: "POST";
+    path: "/api/auth/mfa/totp/confirm/";
+    body: Code;
+    responses: {
+      /** TOTP is on; the recovery codes are shown only here. */
+      "200": RecoveryCodes;
+      /** code "invalid_code": not a current code of the app; or field errors. */
+      "400": {
+        detail?: string;
+        /** The error's code, or the messages of the code field. */
+        code?: unknown;
+        [key: string]: string[] | string | unknown | undefined;
+      };
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "not_found": no enrolment is pending. */
+      "404": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Turn TOTP off */
+  auth_mfa_totp_disable: {
+    method: "DELETE";
+    path: "/api/auth/mfa/totp/";
+    responses: {
+      /** TOTP removed. */
+      "204": null;
+      /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "not_found": TOTP is not enabled. */
+      "404": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Start enrolling an authenticator app */
+  auth_mfa_totp_enrol: {
+    method: "POST";
+    path: "/api/auth/mfa/totp/";
+    responses: {
+      /** A pending TOTP secret; confirm it with a code. */
+      "200": TotpEnrolment;
+      /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "already_enabled": TOTP is on; disable it first. */
+      "409": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Finish a login with a second factor */
+  auth_mfa_verify: {
+    method: "POST";
+    path: "/api/auth/mfa/verify/";
+    body: MfaVerify;
+    responses: {
+      /** Logged in, as at a login. */
+      "200": LoginResponse;
+      /** code "invalid_code": a wrong, replayed or used code, or an assertion that does not hold; the pending login goes on until it expires or is throttled. Or field errors. */
+      "400": {
+        detail?: string;
+        /** The error's code, or the messages of the code field. */
+        code?: unknown;
+        [key: string]: string[] | string | unknown | undefined;
+      };
+      /** code "mfa_token_invalid": no pending login (the mfa_token is missing, expired, used, presented by another browser, or given up after too many wrong codes): log in again. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Options for finishing a pending login with a passkey */
+  auth_mfa_webauthn_options: {
+    method: "POST";
+    path: "/api/auth/mfa/webauthn/options/";
+    responses: {
+      /** Request options for the account's passkeys. */
+      "200": WebAuthnOptions;
+      /** code "mfa_token_invalid": no pending login (the mfa_token is missing, expired, used, presented by another browser, or given up after too many wrong codes): log in again. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Register a passkey */
+  auth_passkeys_create: {
+    method: "POST";
+    path: "/api/auth/passkeys/";
+    body: PasskeyCreate;
+    responses: {
+      /** Registered. */
+      "201": Passkey;
+      /** code "invalid_credential": the credential does not verify; or field errors. */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Delete a passkey */
+  auth_passkeys_delete: {
+    method: "DELETE";
+    path: "/api/auth/passkeys/{passkey_id}/";
+    pathParameters: { passkey_id: number };
+    responses: {
+      /** Deleted. */
+      "204": null;
+      /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "not_found": no such passkey of this user. */
+      "404": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** The user's passkeys, oldest first */
+  auth_passkeys_list: {
+    method: "GET";
+    path: "/api/auth/passkeys/";
+    responses: {
+      /** The user's passkeys. */
+      "200": Passkey[];
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Log in with a passkey alone */
+  auth_passkeys_login: {
+    method: "POST";
+    path: "/api/auth/passkeys/login/";
+    body: PasskeyLogin;
+    responses: {
+      /** Logged in, with amr ["webauthn"]. */
+      "200": LoginResponse;
+      /** Field errors, or a body that is not a JSON object (code "parse_error"). */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "invalid_credential": the passkey could not be verified. */
+      "401": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Options for a passwordless login with a passkey */
+  auth_passkeys_login_options: {
+    method: "POST";
+    path: "/api/auth/passkeys/login/options/";
+    responses: {
+      /** Request options. */
+      "200": WebAuthnOptions;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Options for registering a passkey */
+  auth_passkeys_register_options: {
+    method: "POST";
+    path: "/api/auth/passkeys/register/options/";
+    responses: {
+      /** Creation options. */
+      "200": WebAuthnOptions;
+      /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Rename a passkey */
+  auth_passkeys_rename: {
+    method: "PATCH";
+    path: "/api/auth/passkeys/{passkey_id}/";
+    pathParameters: { passkey_id: number };
+    body: PasskeyRename;
+    responses: {
+      /** Renamed. */
+      "200": Passkey;
+      /** Field errors, or a body that is not a JSON object (code "parse_error"). */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "not_found": no such passkey of this user. */
+      "404": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Change the password; every other session is revoked */
+  auth_password_change: {
+    method: "POST";
+    path: "/api/auth/password/change/";
+    body: PasswordChange;
+    responses: {
+      /** "password changed"; this session goes on. */
+      "200": Detail;
+      /** Wrong old password, or a weak new one. */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Email a password reset link */
+  auth_password_reset: {
+    method: "POST";
+    path: "/api/auth/password/reset/";
+    body: EmailRequest;
+    responses: {
+      /** Accepted; the same answer whether or not an email is sent. */
+      "202": Detail;
+      /** Field errors, or a body that is not a JSON object (code "parse_error"). */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Set a new password from an emailed reset link */
+  auth_password_reset_confirm: {
+    method: "POST";
+    path: "/api/auth/password/reset/confirm/";
+    body: PasswordResetConfirm;
+    responses: {
+      /** "password reset"; every session revoked. */
+      "200": Detail;
+      /** code "invalid_link": the uid or token is wrong or tampered with, the link has expired (AUTH_PASSWORD_RESET_TIMEOUT_SECONDS) or was already used; or field errors: a weak new_password. */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Prove who you are again, for a sensitive action */
+  auth_reauthenticate: {
+    method: "POST";
+    path: "/api/auth/reauthenticate/";
+    body: Reauthenticate;
+    responses: {
+      /** The session's tokens, reissued with a fresh auth_time. */
+      "200": Reauthenticated;
+      /** code "invalid_code": a wrong code or assertion; or field errors. */
+      "400": {
+        detail?: string;
+        /** The error's code, or the messages of the code field. */
+        code?: unknown;
+        [key: string]: string[] | string | unknown | undefined;
+      };
+      /** code "no_active_account": a wrong password; or no valid access token. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Options for re-authenticating with a passkey */
+  auth_reauthenticate_options: {
+    method: "POST";
+    path: "/api/auth/reauthenticate/options/";
+    responses: {
+      /** Request options for the user's passkeys. */
+      "200": WebAuthnOptions;
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Rotate the refresh token and get a new access token */
+  auth_refresh: {
+    method: "POST";
+    path: "/api/auth/refresh/";
+    body: RefreshRequest;
+    responses: {
+      /** Rotated. */
+      "200": TokenExpiry;
+      /** "no refresh token" (code "no_refresh_token"), or `refresh` is not a string; the auth cookies are cleared. */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "token_not_valid": invalid, expired, blacklisted, revoked or wrong-type token; the auth cookies are cleared. code "token_rotated": the token was rotated within the grace (another tab refreshed first): the newest token is already in the cookies, so retry the request; nothing is cleared. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Whether a session exists, without an error for anonymous callers */
+  auth_session_probe: {
+    method: "GET";
+    path: "/api/auth/session/";
+    responses: {
+      /** The caller's state. */
+      "200": SessionProbe;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Revoke one session */
+  auth_sessions_delete: {
+    method: "DELETE";
+    path: "/api/auth/sessions/{session_id}/";
+    pathParameters: { session_id: string };
+    responses: {
+      /** Revoked; the auth cookies are cleared when it was the current session. */
+      "204": null;
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "not_found": no such active session of this user. */
+      "404": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** The user's active sessions, most recently used first */
+  auth_sessions_list: {
+    method: "GET";
+    path: "/api/auth/sessions/";
+    responses: {
+      /** Active sessions. */
+      "200": Session[];
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Create an account */
+  auth_signup: {
+    method: "POST";
+    path: "/api/auth/signup/";
+    body: Signup;
+    responses: {
+      /** Created; log in next. */
+      "201": User;
+      /** Field errors, or a body that is not a JSON object (code "parse_error"). */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Health check: the service and its database answer */
+  healthz: {
+    method: "GET";
+    path: "/healthz/";
+    responses: {
+      /** Healthy. */
+      "200": Health;
+      /** The database does not answer. */
+      "503": Health;
+    };
+  };
+}

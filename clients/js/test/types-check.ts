@@ -1,0 +1,62 @@
+// Compiled by test/types.test.js with tsc --noEmit: the declarations hold together and
+// describe the calls a front end makes. Each @ts-expect-error must be an error.
+
+import { ApiError, createAuthClient, memoryTokenStore } from "../index.js";
+import type { AuthState, LoginResponse, Me, Operations, Session, SessionProbe } from "../index.js";
+
+const auth = createAuthClient({
+  baseUrl: "http://localhost:8000",
+  onSessionEnded: (reason) => {
+    const known: "logout" | "other_tab" | "refresh_refused" | "ambiguous_credentials" = reason;
+    void known;
+  },
+});
+
+async function flows(): Promise<void> {
+  const state: AuthState = await auth.restore();
+  if (state.status === "authenticated" && state.user) {
+    const name: string = state.user.username;
+    void name;
+  }
+  try {
+    const result: LoginResponse = await auth.login("alice", "secret");
+    const verified: boolean = result.user.email_verified;
+    void verified;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "mfa_required") {
+      await auth.verifyMfa({ code: "123456" });
+      await auth.verifyMfa({ recoveryCode: "abcd-efgh" });
+    }
+  }
+  const me: Me = await auth.me();
+  const sessions: Session[] = await auth.sessions();
+  const current: boolean | undefined = sessions[0]?.current;
+  void me;
+  void current;
+  const outcome = await auth.refresh();
+  if (outcome === "ended") return;
+  const { confirmed } = await auth.logout();
+  void confirmed;
+  const response: Response = await auth.fetch("/api/orders/", { method: "POST", body: "{}" });
+  void response;
+  const unsubscribe = auth.subscribe((next, event) => void [next.status, event.type, event.remote]);
+  unsubscribe();
+
+  // @ts-expect-error verifyMfa takes an object with one answer
+  await auth.verifyMfa("123456");
+  // @ts-expect-error there is no such mode
+  createAuthClient({ mode: "native" });
+  // @ts-expect-error the state's status is one of three words
+  const wrong: AuthState["status"] = "logged-in";
+  void wrong;
+}
+
+const app = createAuthClient({ mode: "app", tokenStore: memoryTokenStore() });
+void app;
+
+// The generated schema types describe the operations the client calls.
+const probePath: Operations["auth_session_probe"]["path"] = "/api/auth/session/";
+const probe: Operations["auth_session_probe"]["responses"]["200"] = {} as SessionProbe;
+void probePath;
+void probe;
+void flows;
