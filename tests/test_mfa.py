@@ -394,7 +394,7 @@ def test_disabling_totp_removes_the_last_factor_and_its_recovery_codes(enrolled,
     assert client.delete(TOTP).status_code == 404
 
 
-# --- Re-authentication -------------------------------------------------------------------------------
+# --- Re-authentication ---------------------------------------------------------------------------
 
 
 def test_sensitive_actions_need_a_recent_authentication(logged_in):
