@@ -100,6 +100,16 @@ def totp_disable(*, user: User, ip_address: str | None) -> None:
         recovery_codes.factor_removed(user=user, method="totp", ip_address=ip_address)
 
 
+def factors_reset(*, user: User, ip_address: str | None) -> None:
+    """Remove every second factor of the user (an admin's help for a lost device): TOTP,
+    passkeys and recovery codes. Logins then take the password alone."""
+    with transaction.atomic():
+        TotpDevice.objects.filter(user=user).delete()
+        user.passkeys.all().delete()
+        RecoveryCode.objects.filter(user=user).delete()
+    events.record("mfa_removed", user_id=user.pk, method="all", by="admin", ip=ip_address)
+
+
 def _totp_step_use(device: TotpDevice, code: str) -> bool:
     """Whether ``code`` is the device's code for this 30-second step or the one either side,
     and that step is later than the last one used: the step is then marked used (a
