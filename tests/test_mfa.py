@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import LoginSession, PendingLogin, RecoveryCode, SecurityEvent, TotpDevice
-from tests.conftest import LOGIN, ME, PASSWORD, decode, later
+from tests.conftest import LOGIN, ME, PASSWORD, decode, later, login
 
 MFA = "/api/auth/mfa/"
 TOTP = "/api/auth/mfa/totp/"
@@ -481,3 +481,59 @@ def test_factor_events_are_kept_for_the_admin(enrolled, user):
     kinds = list(SecurityEvent.objects.filter(user=user).values_list("kind", flat=True))
     assert {"mfa_enrolled", "mfa_removed"} <= set(kinds)
     assert not PendingLogin.objects.exists()
+
+
+# --- Other doors --------------------------------------------------------------------------------
+
+
+def test_a_password_change_meanwhile_ends_a_pending_login(enrolled, user):
+    _, secret, _ = enrolled
+    client, _ = first_step()
+    user.set_password("a-brand-new-passphrase")
+    user.save()
+
+    with later(30):
+        response = client.post(VERIFY, {"code": code_for(secret)}, format="json")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "mfa_token_invalid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_password_reset_does_not_switch_the_second_factor_off(make_user, outbox):
+    from tests.conftest import PASSWORD_RESET, PASSWORD_RESET_CONFIRM, emailed_link
+
+    make_user("alice", email="alice@example.com")
+    client = APIClient(enforce_csrf_checks=True)
+    login(client)
+    enrol(client)
+    APIClient().post(PASSWORD_RESET, {"email": "alice@example.com"}, format="json")
+    link = emailed_link(outbox()[-1], "reset-password")
+    APIClient().post(
+        PASSWORD_RESET_CONFIRM, {**link, "new_password": "a-brand-new-passphrase"}, format="json"
+    )
+
+    response = APIClient().post(
+        LOGIN, {"username": "alice", "password": "a-brand-new-passphrase"}, format="json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "mfa_required"
+
+
+def test_a_deactivated_users_pending_login_is_over(enrolled, user):
+    _, secret, _ = enrolled
+    client, _ = first_step()
+    user.is_active = False
+    user.save()
+
+    with later(30):
+        response = client.post(VERIFY, {"code": code_for(secret)}, format="json")
+
+    assert response.status_code == 401
+
+
+def test_the_login_by_email_asks_for_the_factor_too(enrolled):
+    _, response = first_step(username="ALICE@example.com")
+
+    assert response.json()["code"] == "mfa_required"

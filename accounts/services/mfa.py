@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from rest_framework.exceptions import Throttled
 
-from accounts import crypto, events
+from accounts import crypto, events, selectors
 from accounts.errors import (
     FactorAlreadyEnabled,
     FactorNotFound,
@@ -215,6 +215,7 @@ def pending_login_start(
         user_agent=user_agent.replace("\x00", "")[:512],
         ip_address=ip_address,
         amr=["pwd"],
+        password_digest=_token_hash(user.password),
     )
     events.record("mfa_required", user_id=user.pk, ip=ip_address)
     return PendingLoginStarted(
@@ -223,14 +224,8 @@ def pending_login_start(
 
 
 def second_factor_methods(*, user: User) -> list[str]:
-    methods = []
-    if TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
-        methods.append("totp")
-    if RecoveryCode.objects.filter(user=user, used_at__isnull=True).exists():
-        methods.append("recovery_code")
-    if user.passkeys.exists():
-        methods.append("webauthn")
-    return methods
+    """The kinds of second factor that can finish this account's login; one query."""
+    return selectors.second_factor_methods_get(user=user)
 
 
 def pending_login_get(*, token: str | None, user_agent: str) -> PendingLogin:
@@ -247,7 +242,7 @@ def pending_login_get(*, token: str | None, user_agent: str) -> PendingLogin:
         )
         .first()
     )
-    if pending is None:
+    if pending is None or pending.password_digest != _token_hash(pending.user.password):
         raise MfaTokenInvalid()
     if pending.user_agent != user_agent.replace("\x00", "")[:512]:
         # Another browser holds it: whoever that is, this login is over.
