@@ -112,3 +112,14 @@ class FactorAlreadyEnabled(exceptions.APIException):
 class FactorNotFound(exceptions.NotFound):
     default_detail = _("There is no such second factor.")
     default_code = "not_found"
+
+
+class SecondFactorRequired(exceptions.PermissionDenied):
+    """Every account needs a second factor here (AUTH_MFA_REQUIRED_FOR_EVERYONE), and this
+    session has not proved one."""
+
+    default_detail = _(
+        "This service requires a second factor: enrol one (mfa/totp/ or passkeys/), then "
+        "reauthenticate with it."
+    )
+    default_code = "mfa_enrolment_required"

@@ -537,3 +537,34 @@ def test_the_login_by_email_asks_for_the_factor_too(enrolled):
     _, response = first_step(username="ALICE@example.com")
 
     assert response.json()["code"] == "mfa_required"
+
+
+# --- A second factor for everyone -----------------------------------------------------------
+
+
+@override_settings(AUTH_MFA_REQUIRED_FOR_EVERYONE=True)
+def test_with_a_factor_required_for_everyone_a_session_without_one_may_only_enrol(logged_in):
+    refused = logged_in.post(
+        "/api/auth/password/change/",
+        {"old_password": PASSWORD, "new_password": "a-brand-new-passphrase"},
+        format="json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "mfa_enrolment_required"
+    assert logged_in.get(ME).status_code == 200
+    assert logged_in.get(MFA).status_code == 200
+
+    secret, _ = enrol(logged_in)
+    with later(30):
+        upgraded = logged_in.post(REAUTHENTICATE, {"code": code_for(secret)}, format="json")
+        assert upgraded.status_code == 200
+        allowed = logged_in.post(
+            "/api/auth/password/change/",
+            {"old_password": PASSWORD, "new_password": "a-brand-new-passphrase"},
+            format="json",
+        )
+    assert allowed.status_code == 200
+
+
+def test_without_the_policy_a_password_session_acts_freely(logged_in):
+    assert logged_in.get("/api/auth/sessions/").status_code == 200

@@ -88,6 +88,7 @@ class ClearMfaCookieOnRefusalMixin:
 
 
 class MfaStatusView(APIView):
+    open_before_second_factor = True
     docs_tag = "mfa"
 
     @swagger_auto_schema(
@@ -148,6 +149,7 @@ class TotpView(APIView):
 
 
 class TotpConfirmView(APIView):
+    open_before_second_factor = True
     docs_tag = "mfa"
 
     @swagger_auto_schema(
@@ -273,6 +275,7 @@ class MfaWebAuthnOptionsView(ClearMfaCookieOnRefusalMixin, PublicAPIView):
 
 
 class ReauthenticateView(APIView):
+    open_before_second_factor = True
     docs_tag = "mfa"
 
     @swagger_auto_schema(
@@ -311,6 +314,7 @@ class ReauthenticateView(APIView):
 
 
 class ReauthenticateOptionsView(APIView):
+    open_before_second_factor = True
     docs_tag = "mfa"
 
     @swagger_auto_schema(

@@ -40,6 +40,8 @@ SESSION_ID = openapi.Parameter(
 
 
 class MeView(APIView):
+    open_before_second_factor = True
+
     @swagger_auto_schema(
         operation_id="auth_me",
         responses={200: openapi.Response("The user of the access token.", MeSerializer)},
@@ -50,6 +52,7 @@ class MeView(APIView):
 
 
 class SessionListView(APIView):
+    open_before_second_factor = True
     docs_tag = "sessions"
 
     @swagger_auto_schema(
@@ -67,6 +70,7 @@ class SessionListView(APIView):
 
 
 class SessionDetailView(APIView):
+    open_before_second_factor = True
     docs_tag = "sessions"
 
     @swagger_auto_schema(
@@ -98,6 +102,7 @@ class SessionDetailView(APIView):
 
 
 class LogoutAllView(APIView):
+    open_before_second_factor = True
     docs_tag = "sessions"
 
     @swagger_auto_schema(
