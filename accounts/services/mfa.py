@@ -1,4 +1,4 @@
-"""Second factors: TOTP, recovery codes, the two-step login, and re-authentication.
+"""Second factors: TOTP, the two-step login, the proofs, and re-authentication.
 
 A login whose password is right, for an account with a factor, becomes a
 pending login (models.PendingLogin): the client holds its random token, which
@@ -30,7 +30,6 @@ from accounts.errors import (
     NoActiveAccount,
 )
 from accounts.models import PendingLogin, RecoveryCode, TotpDevice, User
-from accounts.selectors import user_has_second_factor
 from accounts.services import passkeys, recovery_codes
 from accounts.services.sessions import session_login, session_reauthenticate
 from accounts.throttling import account_ident, rate_limit_hit
@@ -39,7 +38,6 @@ from accounts.tokens import TokenPair
 # A pending login dies after this many wrong codes; the per-account limit bounds it too.
 PENDING_LOGIN_MAX_FAILURES = 5
 _TOTP_SECRET = "totp-secret"
-_STEP_SECONDS = 30
 
 
 # --- TOTP ---------------------------------------------------------------------------------------
@@ -54,7 +52,7 @@ class TotpEnrolment:
 
 def totp_enrol(*, user: User) -> TotpEnrolment:
     """A new, pending TOTP secret; nothing changes for the login until a code confirms it."""
-    if TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+    if selectors.totp_enabled(user=user):
         raise FactorAlreadyEnabled()
     secret = pyotp.random_base32()
     TotpDevice.objects.update_or_create(
@@ -197,10 +195,6 @@ class PendingLoginStarted:
     methods: list[str]
 
 
-def login_needs_second_factor(*, user: User) -> bool:
-    return user_has_second_factor(user=user)
-
-
 def pending_login_start(
     *, user: User, user_agent: str, ip_address: str | None
 ) -> PendingLoginStarted:
@@ -219,13 +213,10 @@ def pending_login_start(
     )
     events.record("mfa_required", user_id=user.pk, ip=ip_address)
     return PendingLoginStarted(
-        token=token, expires_at=pending.expires_at, methods=second_factor_methods(user=user)
+        token=token,
+        expires_at=pending.expires_at,
+        methods=selectors.second_factor_methods_get(user=user),
     )
-
-
-def second_factor_methods(*, user: User) -> list[str]:
-    """The kinds of second factor that can finish this account's login; one query."""
-    return selectors.second_factor_methods_get(user=user)
 
 
 def pending_login_get(*, token: str | None, user_agent: str) -> PendingLogin:
