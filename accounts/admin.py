@@ -30,7 +30,9 @@ from rest_framework_simplejwt.token_blacklist import admin as simplejwt_admin  #
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import identifiers
-from accounts.models import LoginSession, RevokeReason, User
+from accounts.models import LoginSession, OutboxEmail, RevokeReason, User
+from accounts.services.account import account_close
+from accounts.services.notifications import notify
 from accounts.services.sessions import sessions_revoke, user_sessions_revoke
 from accounts.tokens import JTI_SESSION_PREFIX_LENGTH
 
@@ -114,6 +116,7 @@ class SessionEndingPasswordChangeForm(AdminPasswordChangeForm):
         user = super().save(commit)
         if commit:
             user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
+            notify(user=user, kind="password_changed")
         return user
 
 
@@ -127,12 +130,13 @@ class AccountUserAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (
         ("Verification", {"fields": ("email_verified",)}),
         ("Login sessions", {"fields": ("active_sessions",)}),
+        ("Closure", {"fields": ("closed_at",)}),
     )
-    readonly_fields = ("active_sessions",)
+    readonly_fields = ("active_sessions", "closed_at")
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
     )
-    actions = ("revoke_all_sessions",)
+    actions = ("revoke_all_sessions", "close_accounts")
 
     SESSIONS_SHOWN = 20
 
@@ -171,6 +175,12 @@ class AccountUserAdmin(UserAdmin):
             user_sessions_revoke(user=user, reason=RevokeReason.ADMIN) for user in queryset
         )
         self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
+
+    @admin.action(description="Close the selected accounts (sessions revoked, data removed)")
+    def close_accounts(self, request, queryset):
+        """What DELETE /api/auth/me/ does, for each selected user; a confirmation goes to each."""
+        closed = sum(account_close(user=user, ip_address=None, by="admin") for user in queryset)
+        self.message_user(request, f"Closed {closed} account(s).", messages.SUCCESS)
 
     def get_urls(self):
         revoke = path(
@@ -478,3 +488,30 @@ class BlacklistedTokenAdmin(TokenRecordAdmin):
     @admin.display(description="blacklisted", ordering="blacklisted_at")
     def blacklisted(self, row):
         return _when(row.blacklisted_at)
+
+
+# --- Email outbox -------------------------------------------------------------------------------
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(RecordAdmin):
+    """What the worker has delivered or still owes; never a recipient or content (encrypted,
+    and emptied once sent)."""
+
+    list_display = ("id", "template", "user", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "template")
+    list_select_related = ("user",)
+    fields = (
+        "template",
+        "user",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "available_at",
+        "claimed_by",
+        "lease_expires_at",
+        "sent_at",
+    )
+    ordering = ("-created_at",)
+    search_help_text = "Username or email (or its beginning)."

@@ -24,6 +24,14 @@ def settings_problems() -> list[str]:
             "partitioned cookies are for a front end on another site, and browsers keep them "
             "only when they are SameSite=None and Secure"
         )
+    from accounts.services.notifications import KINDS
+
+    unknown = [name for name in settings.AUTH_NOTIFICATIONS_DISABLED if name not in KINDS]
+    if unknown:
+        problems.append(
+            f"AUTH_NOTIFICATIONS_DISABLED names no notification {', '.join(unknown)}; "
+            f"the notifications are {', '.join(KINDS)}"
+        )
     if settings.ACCESS_TOKEN_LIFETIME > settings.REFRESH_TOKEN_LIFETIME:
         problems.append(
             "ACCESS_TOKEN_LIFETIME_SECONDS must not exceed REFRESH_TOKEN_LIFETIME_SECONDS"

@@ -26,7 +26,6 @@ from schemathesis.checks import (
     unsupported_method,
 )
 
-from accounts import emails
 from accounts.services import sessions
 from tests.conftest import PASSWORD
 
@@ -118,9 +117,6 @@ def call_and_validate(case, headers=None):
         assert response.content == b""
         checks = [check for check in CHECKS if check is not content_type_conformance]
     case.validate_response(response, checks=checks, headers=headers)
-    # Emails go out on background threads, drawing on `random`; they finish before
-    # Hypothesis, which watches that generator, builds the next case.
-    emails.deliveries_wait(timeout=30)
     return response
 
 
