@@ -229,8 +229,8 @@ class MeSerializer(serializers.Serializer):
     email = serializers.EmailField(read_only=True)
     email_verified = serializers.BooleanField(read_only=True)
     date_joined = serializers.DateTimeField(read_only=True)
-    first_name = serializers.CharField(read_only=True)
-    last_name = serializers.CharField(read_only=True)
+    first_name = serializers.CharField(read_only=True, allow_blank=True)
+    last_name = serializers.CharField(read_only=True, allow_blank=True)
 
 
 class SessionSerializer(serializers.ModelSerializer):

@@ -6,7 +6,6 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import exceptions
-from rest_framework.exceptions import Throttled
 
 from accounts import events, identifiers, links
 from accounts.errors import InvalidLink
@@ -25,7 +24,6 @@ from accounts.models import (
 )
 from accounts.services.notifications import notify
 from accounts.services.sessions import user_sessions_revoke
-from accounts.throttling import rate_limit_hit
 
 PROFILE_FIELDS = ("username", "first_name", "last_name")
 
@@ -60,10 +58,6 @@ def email_change_request(*, user: User, new_email: str, ip_address: str | None) 
     """Ask to move the account to ``new_email``: a link goes there, a notice with a cancel link
     to the current address. Nothing changes until the link is used, and the new address is not
     reserved meanwhile; a new request replaces this one and kills its links."""
-    # Counted per account, at the rate of emails of one kind: each request sends two.
-    wait = rate_limit_hit(scope="email", ident=f"email_change_request:{user.pk}")
-    if wait is not None:
-        raise Throttled(wait)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         EmailChange.objects.update_or_create(

@@ -18,7 +18,7 @@ from accounts.serializers import (
     MeUpdateSerializer,
 )
 from accounts.services import account
-from accounts.throttling import client_address
+from accounts.throttling import EmailChangeThrottle, client_address
 from accounts.views.common import cleared_response, validated
 
 EMAIL_CHANGE_SENT = (
@@ -91,6 +91,7 @@ class MeView(APIView):
 
 class EmailChangeView(APIView):
     permission_classes = (IsAuthenticated, RecentAuthentication)
+    throttle_classes = (EmailChangeThrottle,)
     docs_tag = "account"
 
     @swagger_auto_schema(

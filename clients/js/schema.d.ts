@@ -266,6 +266,8 @@ export interface Operations {
       "413": Error;
       /** code "unsupported_media_type": the body is not application/json. */
       "415": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
       /** code "service_unavailable": the database does not answer. */
       "503": Error;
     };
