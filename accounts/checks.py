@@ -64,3 +64,19 @@ def hsts_scope_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
             id="accounts.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def email_delivery_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Inline delivery is for development: in production a request would wait for the mail
+    server, and an email that failed would wait for a worker that may not run."""
+    if settings.AUTH_EMAIL_DELIVERY != "immediate" or settings.DEBUG:
+        return []
+    return [
+        checks.Warning(
+            "AUTH_EMAIL_DELIVERY=immediate outside debug: each request that sends an email "
+            "waits for the mail server, and one that fails waits in the outbox for a worker.",
+            hint="Unset it (the default is worker) and run `manage.py email_worker`.",
+            id="accounts.W002",
+        )
+    ]

@@ -201,7 +201,15 @@ def outbox_work(
             continue
         if connection is None:
             connection = get_connection()
-        if outbox_deliver_claimed(claim, connection=connection):
+        try:
+            delivered = outbox_deliver_claimed(claim, connection=connection)
+        except DatabaseError as exc:
+            # Its outcome could not be recorded: the email goes back once its lease ends.
+            logger.warning("email worker: cannot record a delivery (%s)", type(exc).__name__)
+            delivered = False
+            if batch:
+                raise
+        if delivered:
             sent += 1
         else:
             # The connection may be broken: the next email opens a new one.

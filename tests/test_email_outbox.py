@@ -312,3 +312,14 @@ def test_healthz_warns_of_undelivered_mail_older_than_the_threshold(worker_mode,
     work()
     with later(worker_mode.AUTH_EMAIL_BACKLOG_WARNING_SECONDS + 1):
         assert APIClient().get("/healthz/").json() == {"status": "ok", "database": "ok"}
+
+
+def test_check_deploy_warns_of_inline_delivery_outside_debug(settings):
+    from accounts.checks import email_delivery_check
+
+    settings.DEBUG, settings.AUTH_EMAIL_DELIVERY = False, "immediate"
+    [warning] = email_delivery_check(None)
+    assert warning.id == "accounts.W002"
+
+    settings.AUTH_EMAIL_DELIVERY = "worker"
+    assert email_delivery_check(None) == []
