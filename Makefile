@@ -7,7 +7,7 @@ PORT ?= 8000
 EXAMPLE_PORT ?= 3000
 JS := clients/js
 
-.PHONY: run test test-fast test-postgres lint setup js-setup js-types migrate superuser bench clean example
+.PHONY: run test test-fast test-postgres lint setup js-setup js-types migrate superuser bench clean example email-worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ migrate: setup
 
 run: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The email worker on the `make run` database: `make run` delivers inline already; this sends
+# what failed there, and shows the worker as production runs it.
+email-worker: migrate
+	DJANGO_DEBUG=1 $(BIN)/python manage.py email_worker
 
 # An admin account for /admin/ on the `make run` database (asks for the password).
 superuser: migrate

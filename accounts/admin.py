@@ -32,6 +32,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts import identifiers
 from accounts.models import (
     LoginSession,
+    OutboxEmail,
     RecoveryCode,
     RevokeReason,
     SecurityEvent,
@@ -39,6 +40,8 @@ from accounts.models import (
     User,
 )
 from accounts.services import mfa
+from accounts.services.account import account_close
+from accounts.services.notifications import notify
 from accounts.services.sessions import sessions_revoke, user_sessions_revoke
 from accounts.throttling import client_address
 from accounts.tokens import JTI_SESSION_PREFIX_LENGTH
@@ -123,6 +126,7 @@ class SessionEndingPasswordChangeForm(AdminPasswordChangeForm):
         user = super().save(commit)
         if commit:
             user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
+            notify(user=user, kind="password_changed")
         return user
 
 
@@ -137,12 +141,13 @@ class AccountUserAdmin(UserAdmin):
         ("Verification", {"fields": ("email_verified",)}),
         ("Login sessions", {"fields": ("active_sessions",)}),
         ("Second factors", {"fields": ("second_factors", "security_events")}),
+        ("Closure", {"fields": ("closed_at",)}),
     )
-    readonly_fields = ("active_sessions", "second_factors", "security_events")
+    readonly_fields = ("active_sessions", "second_factors", "security_events", "closed_at")
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
     )
-    actions = ("revoke_all_sessions", "remove_second_factors")
+    actions = ("revoke_all_sessions", "remove_second_factors", "close_accounts")
 
     SESSIONS_SHOWN = 20
     EVENTS_SHOWN = 20
@@ -225,6 +230,12 @@ class AccountUserAdmin(UserAdmin):
             user_sessions_revoke(user=user, reason=RevokeReason.ADMIN) for user in queryset
         )
         self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
+
+    @admin.action(description="Close the selected accounts (sessions revoked, data removed)")
+    def close_accounts(self, request, queryset):
+        """What DELETE /api/auth/me/ does, for each selected user; a confirmation goes to each."""
+        closed = sum(account_close(user=user, ip_address=None, by="admin") for user in queryset)
+        self.message_user(request, f"Closed {closed} account(s).", messages.SUCCESS)
 
     def get_urls(self):
         revoke = path(
@@ -550,3 +561,30 @@ class SecurityEventAdmin(RecordAdmin):
     @admin.display(description="when", ordering="created_at")
     def when(self, event):
         return _when(event.created_at)
+
+
+# --- Email outbox -------------------------------------------------------------------------------
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(RecordAdmin):
+    """What the worker has delivered or still owes; never a recipient or content (encrypted,
+    and emptied once sent)."""
+
+    list_display = ("id", "template", "user", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "template")
+    list_select_related = ("user",)
+    fields = (
+        "template",
+        "user",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "available_at",
+        "claimed_by",
+        "lease_expires_at",
+        "sent_at",
+    )
+    ordering = ("-created_at",)
+    search_help_text = "Username or email (or its beginning)."

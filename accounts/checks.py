@@ -24,6 +24,14 @@ def settings_problems() -> list[str]:
             "partitioned cookies are for a front end on another site, and browsers keep them "
             "only when they are SameSite=None and Secure"
         )
+    from accounts.services.notifications import KINDS
+
+    unknown = [name for name in settings.AUTH_NOTIFICATIONS_DISABLED if name not in KINDS]
+    if unknown:
+        problems.append(
+            f"AUTH_NOTIFICATIONS_DISABLED names no notification {', '.join(unknown)}; "
+            f"the notifications are {', '.join(KINDS)}"
+        )
     if settings.ACCESS_TOKEN_LIFETIME > settings.REFRESH_TOKEN_LIFETIME:
         problems.append(
             "ACCESS_TOKEN_LIFETIME_SECONDS must not exceed REFRESH_TOKEN_LIFETIME_SECONDS"
@@ -54,5 +62,21 @@ def hsts_scope_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
             "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=0 and DJANGO_SECURE_HSTS_PRELOAD=0. "
             "Setting both explicitly (1 or 0) records the choice and ends this warning.",
             id="accounts.W001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def email_delivery_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Inline delivery is for development: in production a request would wait for the mail
+    server, and an email that failed would wait for a worker that may not run."""
+    if settings.AUTH_EMAIL_DELIVERY != "immediate" or settings.DEBUG:
+        return []
+    return [
+        checks.Warning(
+            "AUTH_EMAIL_DELIVERY=immediate outside debug: each request that sends an email "
+            "waits for the mail server, and one that fails waits in the outbox for a worker.",
+            hint="Unset it (the default is worker) and run `manage.py email_worker`.",
+            id="accounts.W002",
         )
     ]

@@ -19,6 +19,12 @@ REFRESH_COOKIE_PATH = "/api/auth/"
 # A pending login (password right, second factor to come) travels only to the MFA endpoints.
 MFA_COOKIE = "mfa_token"
 MFA_COOKIE_PATH = "/api/auth/mfa/"
+# Which browser this is, for the new-device alert (services/devices.py): random, HttpOnly,
+# not a credential; it travels only to the auth endpoints, where logins happen, and lasts
+# as long as browsers keep a cookie (400 days).
+DEVICE_COOKIE = "device_id"
+DEVICE_COOKIE_PATH = "/api/auth/"
+DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600
 
 
 class _PartitionedMorsel(Morsel):
@@ -106,6 +112,18 @@ def set_mfa_cookie(response, token: str, *, max_age: int) -> None:
 def clear_mfa_cookie(response) -> None:
     domain = settings.AUTH_COOKIE_DOMAIN
     _set(response, MFA_COOKIE, "", path=MFA_COOKIE_PATH, max_age=0, domain=domain)
+
+
+def set_device_cookie(response, value: str) -> None:
+    domain = settings.AUTH_COOKIE_DOMAIN
+    _set(
+        response,
+        DEVICE_COOKIE,
+        value,
+        path=DEVICE_COOKIE_PATH,
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        domain=domain,
+    )
 
 
 # --- Cookies tossed from a sibling host --------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils.timezone import now
 
 from accounts import emails, events
 from accounts.errors import InvalidLink
-from accounts.models import User
+from accounts.models import EmailChange, User
 
 
 class LinkTokenGenerator(tokens.PasswordResetTokenGenerator):
@@ -60,6 +60,33 @@ class EmailVerificationTokenGenerator(LinkTokenGenerator):
         return [user.pk, user.email, user.email_verified]
 
 
+class EmailChangeTokenGenerator(LinkTokenGenerator):
+    """Binds the pending change (its new address and the nonce of its request) and the current
+    address: a link for one new address confirms no other, and dies once the change is made,
+    replaced by a new request or cancelled."""
+
+    key_salt = "accounts.links.email_change.v1"
+
+    def bound_to(self, user) -> list:
+        change = pending_email_change(user)
+        if change is None:
+            return [user.pk, user.email, None, None]
+        return [user.pk, user.email, change.nonce, change.new_email]
+
+
+class EmailChangeCancelTokenGenerator(EmailChangeTokenGenerator):
+    """The same binding under another salt: the notice's cancel link confirms nothing."""
+
+    key_salt = "accounts.links.email_change_cancel.v1"
+
+
+def pending_email_change(user) -> EmailChange | None:
+    try:
+        return user.email_change
+    except EmailChange.DoesNotExist:
+        return None
+
+
 @dataclass(frozen=True)
 class LinkKind:
     """A kind of emailed link: where it leads, the email that carries it, and its tokens."""
@@ -76,6 +103,16 @@ PASSWORD_RESET = LinkKind(
 EMAIL_VERIFICATION = LinkKind(
     "email_verification", "verify-email", "verify_email", EmailVerificationTokenGenerator()
 )
+# Sent to the new address; the notice to the old one carries the cancel link.
+EMAIL_CHANGE = LinkKind(
+    "email_change", "confirm-email-change", "email_change", EmailChangeTokenGenerator()
+)
+EMAIL_CHANGE_CANCEL = LinkKind(
+    "email_change_cancel",
+    "cancel-email-change",
+    "email_change_notice",
+    EmailChangeCancelTokenGenerator(),
+)
 
 
 def link_build(*, kind: LinkKind, user: User) -> str:
@@ -84,12 +121,19 @@ def link_build(*, kind: LinkKind, user: User) -> str:
     return f"{settings.FRONTEND_URL}/{kind.path}?{query}"
 
 
-def link_email_send(*, kind: LinkKind, user: User) -> None:
-    """Email the user a fresh link of this kind, at the address stored for them."""
+def link_email_send(
+    *, kind: LinkKind, user: User, to: str | None = None, context: dict | None = None
+) -> None:
+    """Email the user a fresh link of this kind, at the address stored for them (or ``to``)."""
     emails.email_send(
         template=kind.template,
         user=user,
-        context={"link": link_build(kind=kind, user=user), "valid_for": _valid_for()},
+        to=to,
+        context={
+            **(context or {}),
+            "link": link_build(kind=kind, user=user),
+            "valid_for": _valid_for(),
+        },
     )
 
 

@@ -43,6 +43,8 @@ class User(AbstractUser):
         max_length=identifiers.EMAIL_MAX_LENGTH, unique=True, null=True, editable=False
     )
     email_verified = models.BooleanField(default=False)
+    # When the owner (or an admin) closed the account: it is then inactive and anonymised.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     REQUIRED_FIELDS = ["email"]
 
@@ -319,3 +321,102 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.user}"
+
+
+# --- Self-service -------------------------------------------------------------------------------
+
+
+class EmailChange(models.Model):
+    """An address the user asked to change to, waiting for the link sent to it.
+
+    The address is not reserved: until the link is used it belongs to nobody, and
+    the account keeps its old one. A new request replaces the pending one, with a
+    new ``nonce``, so a link for an earlier request confirms nothing.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_change"
+    )
+    new_email = models.EmailField(max_length=identifiers.EMAIL_MAX_LENGTH)
+    nonce = models.CharField(max_length=32)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"email change of {self.user}"
+
+
+class KnownDevice(models.Model):
+    """A device an account has logged in from, for the new-device alert (services/devices.py).
+
+    ``key_hash`` is the SHA-256 of the browser's device cookie, or, for a client
+    without cookies, of its user agent (versions left out) and network. ``agent_key``
+    and ``network`` let a browser whose cookie is gone be recognised all the same.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_devices"
+    )
+    key_hash = models.CharField(max_length=64)
+    agent_key = models.CharField(max_length=64)
+    network = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key_hash"], name="known_device_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"device of {self.user} since {self.first_seen_at:%Y-%m-%d}"
+
+
+# --- Email outbox ------------------------------------------------------------------------------
+
+
+class OutboxEmail(models.Model):
+    """An email to deliver, written in the transaction of the change that causes it.
+
+    The worker (accounts/emails.py, ``manage.py email_worker``) claims a row for
+    a lease, sends it, and marks it sent only after the mail server accepted it;
+    a failure puts it back with a later ``available_at``. ``payload`` (the
+    recipient and the template's context, links included) is encrypted at rest
+    and emptied once sent, so the table never holds a usable link in clear.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbox_emails",
+    )
+    template = models.CharField(max_length=64)
+    payload = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    # No attempt before this moment: the back-off after a failure.
+    available_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    # The worker holding the row and until when; past it, another may take it.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The last failure's exception class and SMTP code, never its message.
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "available_at"], name="outbox_status_available_idx"),
+            models.Index(fields=["status", "created_at"], name="outbox_status_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} email #{self.pk} ({self.status})"

@@ -39,12 +39,13 @@ class SecondFactorInSession(BasePermission):
     """With AUTH_MFA_REQUIRED_FOR_EVERYONE, a session that did not prove a second factor may
     only enrol one (and see who it is, re-authenticate, log out): ``403
     mfa_enrolment_required`` elsewhere. Views open to such a session say
-    ``open_before_second_factor = True``."""
+    ``open_before_second_factor = True``, or name the methods that are."""
 
     def has_permission(self, request, view) -> bool:
         if not settings.AUTH_MFA_REQUIRED_FOR_EVERYONE or request.auth is None:
             return True
-        if getattr(view, "open_before_second_factor", False):
+        opened = getattr(view, "open_before_second_factor", False)
+        if opened is True or (opened and request.method in opened):
             return True
         amr = request.auth.payload.get("amr")
         if isinstance(amr, list) and SECOND_FACTORS.intersection(amr):

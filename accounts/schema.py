@@ -74,7 +74,8 @@ SETS_AUTH_COOKIES = {"Set-Cookie": header(AUTH_COOKIES_SET), "Cache-Control": NO
 SETS_LOGIN_COOKIES = {
     "Set-Cookie": header(
         AUTH_COOKIES_SET + " Also a new csrftoken (readable by scripts): send its value as "
-        "X-CSRFToken from now on."
+        "X-CSRFToken from now on; and device_id (HttpOnly, Path=/api/auth/, 400 days), which "
+        "says which browser this is, for the new-device alert."
     ),
     "Cache-Control": NO_STORE,
 }

@@ -136,6 +136,60 @@ class PasswordChangeSerializer(serializers.Serializer):
         return value
 
 
+class MeUpdateSerializer(serializers.Serializer):
+    """What the owner may change of their account; the username by the rules of signup.
+
+    A field the owner may not change here (``email``, which changes through an
+    emailed link, ``is_staff``…) is a field error rather than silently ignored.
+    """
+
+    username = UsernameField(required=False)
+    first_name = StringField(required=False, allow_blank=True, max_length=150)
+    last_name = StringField(required=False, allow_blank=True, max_length=150)
+
+    def validate_username(self, value: str) -> str:
+        username_unique_validate(value, exclude=self.context["request"].user)
+        return value
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        errors = {
+            name: [
+                serializers.ErrorDetail(
+                    "The address changes through POST /api/auth/email/change/."
+                    if name == "email"
+                    else "This field cannot be changed.",
+                    code="read_only",
+                )
+            ]
+            for name in unknown
+        }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not isinstance(exc.detail, dict):
+                raise
+            raise serializers.ValidationError({**exc.detail, **errors}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class EmailChangeSerializer(serializers.Serializer):
+    """The address to move the account to: well-formed, and no account's yet."""
+
+    email = EmailAddressField()
+
+    def validate_email(self, value: str) -> str:
+        current = self.context["request"].user.email
+        if current and identifiers.email_canonical(value) == identifiers.email_canonical(current):
+            raise serializers.ValidationError(
+                "This is the account's address already.", code="unchanged"
+            )
+        email_unique_validate(value)
+        return value
+
+
 class EmailRequestSerializer(serializers.Serializer):
     """An address to send a link to."""
 
@@ -175,6 +229,8 @@ class MeSerializer(serializers.Serializer):
     email = serializers.EmailField(read_only=True)
     email_verified = serializers.BooleanField(read_only=True)
     date_joined = serializers.DateTimeField(read_only=True)
+    first_name = serializers.CharField(read_only=True, allow_blank=True)
+    last_name = serializers.CharField(read_only=True, allow_blank=True)
 
 
 class SessionSerializer(serializers.ModelSerializer):

@@ -159,6 +159,18 @@ class PasskeyOptionsThrottle(LoginAddressThrottle):
     scope = "passkey_options"
 
 
+class EmailChangeThrottle(CountingThrottle):
+    """Requests to change the address, per account, at the rate of emails of one kind (each
+    request sends two)."""
+
+    scope = "email"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return f"email_change_request:{request.user.pk}"
+
+
 class SignupAddressThrottle(CountingThrottle):
     """Signup, password reset and verification resend, per client address."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import auth, mfa, passkeys, recovery, sessions
+from accounts.views import account, auth, mfa, passkeys, recovery, sessions
 
 app_name = "accounts"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("csrf/", auth.CsrfView.as_view(), name="csrf"),
     path("session/", auth.SessionProbeView.as_view(), name="session-probe"),
-    path("me/", sessions.MeView.as_view(), name="me"),
+    path("me/", account.MeView.as_view(), name="me"),
     path("logout-all/", sessions.LogoutAllView.as_view(), name="logout-all"),
     path("sessions/", sessions.SessionListView.as_view(), name="sessions"),
     path(
@@ -29,6 +29,17 @@ urlpatterns = [
         "email/verify/resend/",
         recovery.EmailVerificationResendView.as_view(),
         name="email-verify-resend",
+    ),
+    path("email/change/", account.EmailChangeView.as_view(), name="email-change"),
+    path(
+        "email/change/confirm/",
+        account.EmailChangeConfirmView.as_view(),
+        name="email-change-confirm",
+    ),
+    path(
+        "email/change/cancel/",
+        account.EmailChangeCancelView.as_view(),
+        name="email-change-cancel",
     ),
     # Second factors and passkeys
     path("mfa/", mfa.MfaStatusView.as_view(), name="mfa"),

@@ -1,7 +1,15 @@
-"""The health check: the process answers and its database does."""
+"""The health check: the process answers and its database does; a backlog of email is a warning.
+
+Undelivered emails older than AUTH_EMAIL_BACKLOG_WARNING_SECONDS (the email
+worker is down, or the mail server is) add ``warning`` and ``email_backlog``
+to the answer, which stays a 200: the API itself works, and a load balancer
+must not take every instance out for it.
+"""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -20,6 +28,13 @@ class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "error"])
     database = serializers.ChoiceField(choices=["ok", "unavailable"])
     detail = serializers.CharField(required=False)
+    warning = serializers.CharField(
+        required=False, help_text="Something to look at that does not fail the check."
+    )
+    email_backlog = serializers.IntegerField(
+        required=False,
+        help_text="Emails undelivered for over AUTH_EMAIL_BACKLOG_WARNING_SECONDS.",
+    )
 
 
 class JSONWhateverTheAcceptHeader(BaseContentNegotiation):
@@ -39,6 +54,9 @@ class HealthView(PublicAPIView):
     @swagger_auto_schema(
         operation_id="healthz",
         operation_summary="Health check: the service and its database answer",
+        operation_description="A `warning` (still a 200) says that emails wait undelivered "
+        "for longer than AUTH_EMAIL_BACKLOG_WARNING_SECONDS: is `manage.py email_worker` "
+        "running, and the mail server reachable?",
         tags=["health"],
         security=[],
         responses={
@@ -60,4 +78,22 @@ class HealthView(PublicAPIView):
                 },
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
-        return Response({"status": "ok", "database": "ok"})
+        return Response({"status": "ok", "database": "ok", **_email_backlog()})
+
+
+def _email_backlog() -> dict:
+    from accounts.emails import outbox_backlog
+
+    threshold = settings.AUTH_EMAIL_BACKLOG_WARNING_SECONDS
+    try:
+        backlog = outbox_backlog(older_than=timedelta(seconds=threshold))
+    except DatabaseError as exc:
+        logger.warning("health check: outbox unreadable (%s)", type(exc).__name__)
+        return {}
+    if not backlog.count:
+        return {}
+    return {
+        "warning": f"{backlog.count} email(s) undelivered for over {threshold} s (the oldest "
+        f"since {backlog.oldest:%Y-%m-%d %H:%M:%S} UTC): is the email worker running?",
+        "email_backlog": backlog.count,
+    }

@@ -283,6 +283,23 @@ FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000").rstrip("/")
 AUTH_EMAIL_VERIFICATION = env_choice(
     "AUTH_EMAIL_VERIFICATION", "optional", ["none", "optional", "mandatory"]
 )
+# Every email is written to the outbox in the transaction of the change that causes it
+# (accounts/emails.py). "worker": `manage.py email_worker` delivers it. "immediate": the
+# process also delivers it itself once that transaction commits (development, tests);
+# one that fails then stays in the outbox for a worker.
+AUTH_EMAIL_DELIVERY = env_choice(
+    "AUTH_EMAIL_DELIVERY", "immediate" if DEBUG else "worker", ["worker", "immediate"]
+)
+# How long a worker holds an email it claimed; past it another worker may take it over.
+AUTH_EMAIL_LEASE_SECONDS = env_int("AUTH_EMAIL_LEASE_SECONDS", 300, minimum=1)
+# The wait after a failed attempt, doubling with each one up to the maximum.
+AUTH_EMAIL_RETRY_SECONDS = env_int("AUTH_EMAIL_RETRY_SECONDS", 30)
+AUTH_EMAIL_RETRY_MAX_SECONDS = env_int("AUTH_EMAIL_RETRY_MAX_SECONDS", 3600)
+# /healthz/ warns of undelivered emails older than this.
+AUTH_EMAIL_BACKLOG_WARNING_SECONDS = env_int("AUTH_EMAIL_BACKLOG_WARNING_SECONDS", 600, minimum=1)
+# The security notifications not to send (names in accounts/services/notifications.py;
+# an unknown one is refused at start-up by accounts/checks.py).
+AUTH_NOTIFICATIONS_DISABLED = [name.lower() for name in env_list("AUTH_NOTIFICATIONS_DISABLED")]
 
 
 # --- Second factors and passkeys -------------------------------------------------------
@@ -315,7 +332,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 10
+# Seconds an SMTP connection may wait for the server; the worker retries after it.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 

@@ -344,6 +344,117 @@ if (screen === "reset-password" || screen === "verify-email") {
   else showVerifyScreen(link);
 }
 
+// --- The account: profile, email change, closing it ------------------------------------
+// Changing the address and closing the account need a recent authentication: refused with
+// reauthentication_required, the page asks for the password, then carries the action out.
+
+Object.assign(MESSAGES, {
+  reauthentication_required: "Confirm with your password to go on.",
+});
+
+let afterReauthentication = null;
+
+/** Runs `run`; when the API asks for a recent authentication, asks for it and runs it after. */
+async function recently(run) {
+  try {
+    await run();
+  } catch (error) {
+    if (!error || error.code !== "reauthentication_required") throw error;
+    afterReauthentication = run;
+    $("#reauth-form").hidden = false;
+    $("#reauth-password").focus();
+    $("#account-result").textContent = explain(error);
+    log("reauthentication needed");
+  }
+}
+
+action("#reauth-form", "submit", async () => {
+  await auth.reauthenticate({ password: $("#reauth-password").value });
+  $("#reauth-password").value = "";
+  $("#reauth-form").hidden = true;
+  log("reauthenticated");
+  const run = afterReauthentication;
+  afterReauthentication = null;
+  if (run) await recently(run);
+}, "#account-result");
+
+action("#profile-form", "submit", async () => {
+  showFieldErrors($("#profile-errors"), null);
+  const changes = {};
+  for (const [field, selector] of [
+    ["username", "#profile-username"],
+    ["firstName", "#profile-first-name"],
+    ["lastName", "#profile-last-name"],
+  ]) {
+    if ($(selector).value.trim()) changes[field] = $(selector).value.trim();
+  }
+  try {
+    const me = await auth.updateMe(changes);
+    $("#account-result").textContent = `Saved: ${me.username} (${me.first_name} ${me.last_name}).`;
+    log(`profile: ${me.username}`);
+  } catch (error) {
+    showFieldErrors($("#profile-errors"), error);
+    throw error;
+  }
+}, "#account-result");
+
+action("#email-change-form", "submit", () => recently(async () => {
+  const { detail } = await auth.requestEmailChange($("#email-change-email").value);
+  $("#account-result").textContent = detail;
+  log(`email change requested: ${detail}`);
+}), "#account-result");
+
+action("#delete-account-form", "submit", () => recently(async () => {
+  await auth.deleteAccount();
+  $("#account-result").textContent = "Your account is closed; a confirmation is on its way.";
+  $("#sessions-list").replaceChildren();
+  showUser(null);
+  log("account closed");
+}), "#account-result");
+
+/** An emailed link's screen that posts the link once opened (like the verification link). */
+async function showLinkScreen(name, link, post, done) {
+  $(`#${name}-screen`).hidden = false;
+  const result = $(`#${name}-result`);
+  if (!link) {
+    result.textContent = INCOMPLETE_LINK;
+    return;
+  }
+  result.textContent = "Working on it…";
+  try {
+    await post(link);
+    result.textContent = done;
+    log(`${name}: done`);
+  } catch (error) {
+    result.textContent = explain(error);
+    if (error && error.code) result.dataset.code = error.code;
+    log(`${name} failed: ${describe(error)}`);
+  }
+}
+
+if (screen === "confirm-email-change" || screen === "cancel-email-change") {
+  const link = emailedLink();
+  history.replaceState(null, "", location.pathname);
+  if (screen === "confirm-email-change") {
+    showLinkScreen(screen, link, auth.confirmEmailChange,
+      "Your email address is changed: log in with the new one from now on.");
+  } else {
+    showLinkScreen(screen, link, auth.cancelEmailChange,
+      "The change is cancelled: your account keeps its address. If you did not ask for it, "
+      + "change your password.");
+  }
+}
+
+if (screen === "sessions") {
+  // Where the security notifications lead: the sessions, once someone is logged in.
+  const stop = auth.subscribe(async (state) => {
+    if (!state.user) return;
+    stop();
+    renderSessions(await auth.sessions());
+    log("sessions shown");
+  });
+}
+
 $("#api-url").textContent = apiUrl || "none";
 // A quiet load: one GET session/, no error for someone who is not logged in.
 if (apiUrl) {

@@ -7,9 +7,10 @@
   ``?api=``; an address that is not in the list is refused, so a crafted link cannot send
   a password elsewhere.
 - ``/auth-client/`` is the client package, clients/js (its published files only).
-- The API's emails link to FRONTEND_URL/reset-password?uid=…&token=… and
-  /verify-email?…; like a single-page front end, the server answers those paths with
-  index.html, and the page picks its screen from the path.
+- The API's emails link to FRONTEND_URL/reset-password?uid=…&token=…, /verify-email?…,
+  /confirm-email-change?…, /cancel-email-change?… and /sessions; like a single-page front
+  end, the server answers those paths with index.html, and the page picks its screen from
+  the path.
 - Everything else is a plain static file of this directory.
 """
 
@@ -23,7 +24,15 @@ DIRECTORY = Path(__file__).resolve().parent
 CLIENT_DIRECTORY = DIRECTORY.parent / "clients" / "js"
 CLIENT_PREFIX = "/auth-client/"
 CLIENT_FILES = frozenset({"index.js", "index.d.ts", "schema.d.ts"})
-PAGE_PATHS = frozenset({"/reset-password", "/verify-email"})
+PAGE_PATHS = frozenset(
+    {
+        "/reset-password",
+        "/verify-email",
+        "/confirm-email-change",
+        "/cancel-email-change",
+        "/sessions",
+    }
+)
 DEFAULT_API = "http://localhost:8000"
 
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from accounts import emails
 from accounts.models import User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -118,23 +117,15 @@ def logged_in(api, user) -> APIClient:
     return api
 
 
-@pytest.fixture(autouse=True)
-def _emails_delivered():
-    """An email handed off in one test must not land in the next test's outbox."""
-    yield
-    emails.deliveries_wait(timeout=30)
-
-
 @pytest.fixture
 def outbox(mailoutbox):
-    """Reads the emails sent so far, once the background deliveries have finished.
+    """Reads the emails sent so far.
 
-    Emails leave after their transaction commits, so the tests that read them
-    need ``django_db(transaction=True)``.
+    Emails leave after their transaction commits (AUTH_EMAIL_DELIVERY=immediate in
+    tests/settings.py), so the tests that read them need ``django_db(transaction=True)``.
     """
 
     def read() -> list:
-        emails.deliveries_wait(timeout=30)
         return list(mailoutbox)
 
     return read

@@ -11,6 +11,9 @@ from config.settings import *  # noqa: E402,F403
 # The production hasher costs ~100 ms a password; tests hash hundreds.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each email is delivered as soon as its transaction commits, in the test's own thread;
+# tests/test_email_outbox.py runs the worker itself.
+AUTH_EMAIL_DELIVERY = "immediate"
 # The manifest storage needs collectstatic; the tests that serve static files run it themselves.
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -18,8 +18,11 @@ from tests.conftest import ME, PASSWORD, login
 
 # Every request that carries an access token checks its session: one query, no more.
 AUTHENTICATED_REQUEST_MAX_STATEMENTS = 1
-# The user; BEGIN, the refresh token and the session, COMMIT; last_login.
-LOGIN_MAX_STATEMENTS = 6
+# The user; BEGIN, the refresh token and the session, COMMIT; last_login; the devices the
+# account knows (services/devices.py), and the first time, the record of this one.
+LOGIN_MAX_STATEMENTS = 8
+# From a device the account knows: its record is read, and written at most once a day.
+KNOWN_DEVICE_LOGIN_MAX_STATEMENTS = 7
 # The session; BEGIN, the new refresh token, the compare-and-swap, the blacklist entry, COMMIT.
 REFRESH_MAX_STATEMENTS = 6
 # The session; BEGIN, the live sessions to revoke, the revocation, the blacklist entry, COMMIT.
@@ -72,6 +75,18 @@ def test_login_stays_within_its_budget(user, api, django_assert_max_num_queries)
         response = api.post(
             "/api/auth/login/", {"username": "alice", "password": PASSWORD}, format="json"
         )
+
+    assert response.status_code == 200
+
+
+def test_a_login_from_a_known_device_costs_one_statement_for_the_device(
+    user, api, django_assert_max_num_queries
+):
+    credentials = {"username": "alice", "password": PASSWORD}
+    assert api.post("/api/auth/login/", credentials, format="json").status_code == 200
+
+    with django_assert_max_num_queries(KNOWN_DEVICE_LOGIN_MAX_STATEMENTS):
+        response = api.post("/api/auth/login/", credentials, format="json")
 
     assert response.status_code == 200
 
@@ -137,8 +152,9 @@ def test_the_configured_hasher_is_argon2id_at_or_above_owasps_minimum():
 # --- The two-step login ---------------------------------------------------------------------------
 # The user (with whether it has a factor, in the same query); the pending login.
 MFA_FIRST_STEP_MAX_STATEMENTS = 3
-# The pending login; the factor and its step; the pending login used; the session as at login.
-MFA_SECOND_STEP_MAX_STATEMENTS = 12
+# The pending login; the recovery code used, its event and notification; the pending login
+# used; the session as at login, with the device check.
+MFA_SECOND_STEP_MAX_STATEMENTS = 13
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts.models import LoginSession
+from accounts.models import LoginSession, OutboxEmail
 from tests.conftest import login
 
 
@@ -72,3 +72,20 @@ def test_changepassword_command_ends_the_users_sessions(user):
     assert user.check_password("a-command-line-passphrase")
     assert client.get("/api/auth/me/").status_code == 401
     assert LoginSession.objects.get().revoked_reason == "password_changed"
+
+
+def test_flush_removes_the_records_of_emails_done_with_long_ago(db):
+    old = timezone.now() - timedelta(days=31)
+    for status in ("sent", "failed", "pending", "sending"):
+        OutboxEmail.objects.create(template="t", status=status, created_at=old)
+    OutboxEmail.objects.create(template="t", status="sent")
+    out = StringIO()
+
+    call_command("flushexpiredtokens", stdout=out)
+
+    assert sorted(OutboxEmail.objects.values_list("status", flat=True)) == [
+        "pending",
+        "sending",
+        "sent",
+    ]
+    assert "Deleted 2 record(s) of emails delivered or given up." in out.getvalue()

@@ -16,6 +16,8 @@ def test_me_returns_the_user_by_cookie(logged_in, user):
         "username": "alice",
         "email": "alice@example.com",
         "email_verified": False,
+        "first_name": "",
+        "last_name": "",
     }
 
 

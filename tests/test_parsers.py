@@ -186,7 +186,7 @@ def test_a_wrong_method_is_a_json_405(logged_in, method, path):
 
 def test_a_server_fault_under_api_is_a_json_500_without_a_traceback(logged_in):
     boom = RuntimeError("secret detail")
-    with mock.patch("accounts.views.sessions.MeSerializer", side_effect=boom):
+    with mock.patch("accounts.views.account.MeSerializer", side_effect=boom):
         response = logged_in.get("/api/auth/me/")
 
     body = assert_json_error(response, 500)

@@ -33,10 +33,11 @@ def test_login_sets_every_cookie_partitioned(api, user):
     response = login(api)
 
     headers = set_cookie_headers(response)
-    assert sorted(headers) == ["access_token", "csrftoken", "refresh_token"]
+    assert sorted(headers) == ["access_token", "csrftoken", "device_id", "refresh_token"]
     for header in headers.values():
         assert_partitioned(header)
     assert "HttpOnly" in headers["access_token"] and "HttpOnly" not in headers["csrftoken"]
+    assert "HttpOnly" in headers["device_id"]
 
 
 @cross_site

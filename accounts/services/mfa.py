@@ -31,6 +31,7 @@ from accounts.errors import (
 )
 from accounts.models import PendingLogin, RecoveryCode, TotpDevice, User
 from accounts.services import passkeys, recovery_codes
+from accounts.services.notifications import notify
 from accounts.services.sessions import session_login, session_reauthenticate
 from accounts.throttling import account_ident, rate_limit_hit
 from accounts.tokens import TokenPair
@@ -83,6 +84,7 @@ def totp_confirm(*, user: User, code: str, ip_address: str | None) -> list[str]:
             device.confirmed_at = timezone.now()
             device.save(update_fields=["confirmed_at"])
             codes = recovery_codes.recovery_codes_replace(user)
+            notify(user=user, kind="mfa_enrolled", ip_address=ip_address, method="totp")
     if not confirmed:
         events.record("mfa_failed", user_id=user.pk, method="totp", ip=ip_address)
         raise InvalidCode()
@@ -159,6 +161,7 @@ def proof_check(*, user: User, proof: Proof, ip_address: str | None, pending=Non
                 ip=ip_address,
                 remaining=recovery_codes.recovery_codes_remaining(user=user),
             )
+            notify(user=user, kind="recovery_code_used", ip_address=ip_address)
     elif proof.credential is not None:
         if passkeys.assertion_check(user=user, credential=proof.credential, pending=pending):
             method = "webauthn"
@@ -173,7 +176,8 @@ def proof_check(*, user: User, proof: Proof, ip_address: str | None, pending=Non
     offered = next(name for name in kind if getattr(proof, name) is not None)
     if method is None:
         events.record("mfa_failed", user_id=user.pk, method=kind[offered], ip=ip_address)
-    elif offered != "password":
+    elif offered in ("code", "credential"):
+        # (A used recovery code has its own event, above.)
         events.record("mfa_used", user_id=user.pk, method=kind[offered], ip=ip_address)
     return method
 

@@ -37,6 +37,7 @@ from webauthn.helpers.structs import (
 from accounts import events
 from accounts.errors import FactorNotFound, InvalidCredential, PasskeyLoginFailed
 from accounts.models import Passkey, PendingLogin, User, WebAuthnChallenge
+from accounts.services.notifications import notify
 from accounts.services.recovery_codes import factor_removed
 from accounts.services.sessions import session_login
 from accounts.tokens import TokenPair
@@ -90,6 +91,7 @@ def passkey_register(*, user: User, name: str, credential: dict, ip_address) -> 
                 backed_up=bool(verified.credential_backed_up),
                 user_handle=bytes(issued.user_handle),
             )
+            notify(user=user, kind="mfa_enrolled", ip_address=ip_address, method="webauthn")
     except (WebAuthnException, IntegrityError, KeyError, TypeError, ValueError) as exc:
         events.record("mfa_failed", user_id=user.pk, method="webauthn", ip=ip_address)
         raise InvalidCredential() from exc

@@ -40,7 +40,9 @@ def password_reset_confirm(*, uid: str, token: str, password: str, ip_address: s
             password_validate(password=password, user=user)
         except exceptions.ValidationError as exc:
             raise exceptions.ValidationError({"new_password": exc.detail}) from None
-        user_password_set(user=user, password=password, reason=RevokeReason.PASSWORD_RESET)
+        user_password_set(
+            user=user, password=password, reason=RevokeReason.PASSWORD_RESET, ip_address=ip_address
+        )
         if not user.email_verified:
             user.email_verified = True
             user.save(update_fields=["email_verified"])

@@ -16,6 +16,7 @@ from accounts import events
 from accounts.errors import FactorNotFound
 from accounts.models import RecoveryCode, User
 from accounts.selectors import user_has_second_factor
+from accounts.services.notifications import notify
 
 RECOVERY_CODE_COUNT = 10
 
@@ -26,6 +27,7 @@ def recovery_codes_regenerate(*, user: User, ip_address: str | None) -> list[str
         raise FactorNotFound("Recovery codes stand in for a second factor: enrol one first.")
     with transaction.atomic():
         codes = recovery_codes_replace(user)
+        notify(user=user, kind="recovery_codes_regenerated", ip_address=ip_address)
     events.record("recovery_codes_regenerated", user_id=user.pk, ip=ip_address)
     return codes
 
@@ -72,3 +74,4 @@ def factor_removed(*, user: User, method: str, ip_address: str | None) -> None:
     if not user_has_second_factor(user=user):
         RecoveryCode.objects.filter(user=user).delete()
     events.record("mfa_removed", user_id=user.pk, method=method, ip=ip_address)
+    notify(user=user, kind="mfa_removed", ip_address=ip_address, method=method)

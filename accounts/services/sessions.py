@@ -14,6 +14,7 @@ from accounts import events
 from accounts.errors import EmailNotVerified, TokenInvalid, TokenRotated
 from accounts.models import LoginSession, RevokeReason, User
 from accounts.selectors import session_live_get
+from accounts.services.notifications import notify
 from accounts.tokens import (
     SessionRefreshToken,
     TokenPair,
@@ -215,4 +216,10 @@ def _revoke_for_reuse(session: LoginSession) -> None:
     events.record("refresh_reuse_detected", user_id=session.user_id, session_id=session.id)
     sessions_revoke(
         sessions=LoginSession.objects.filter(pk=session.pk), reason=RevokeReason.REFRESH_REUSE
+    )
+    notify(
+        user=session.user,
+        kind="refresh_reuse",
+        ip_address=session.ip_address,
+        user_agent=session.user_agent,
     )

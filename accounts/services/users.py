@@ -11,6 +11,7 @@ from rest_framework.fields import get_error_detail
 
 from accounts import links
 from accounts.models import RevokeReason, User
+from accounts.services.notifications import notify
 from accounts.services.sessions import user_sessions_revoke
 
 
@@ -47,10 +48,19 @@ def password_validate(*, password: str, user: User) -> None:
 
 
 def user_password_set(
-    *, user: User, password: str, reason: RevokeReason, keep_session_id: uuid.UUID | None = None
+    *,
+    user: User,
+    password: str,
+    reason: RevokeReason,
+    keep_session_id: uuid.UUID | None = None,
+    ip_address: str | None = None,
+    user_agent: str | None = None,
 ) -> None:
-    """Set a password and end every session of the user but ``keep_session_id``."""
+    """Set a password and end every session of the user but ``keep_session_id``; the owner is
+    notified (a reset, or else a change)."""
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
         user_sessions_revoke(user=user, reason=reason, keep=keep_session_id)
+        kind = "password_reset" if reason == RevokeReason.PASSWORD_RESET else "password_changed"
+        notify(user=user, kind=kind, ip_address=ip_address, user_agent=user_agent)

@@ -8,13 +8,21 @@ from rest_framework.response import Response
 
 from accounts.authentication import enforce_csrf
 from accounts.clients import is_app_client
-from accounts.cookies import REFRESH_COOKIE, clear_auth_cookies, set_auth_cookies
+from accounts.cookies import (
+    DEVICE_COOKIE,
+    REFRESH_COOKIE,
+    clear_auth_cookies,
+    set_auth_cookies,
+    set_device_cookie,
+)
 from accounts.errors import TokenRotated
 from accounts.schema import (
     CLEARS_AUTH_COOKIES,
     field_errors,
 )
 from accounts.serializers import MeSerializer, RefreshRequestSerializer
+from accounts.services import devices
+from accounts.throttling import client_address
 from accounts.tokens import TokenPair
 
 NO_REFRESH_TOKEN = field_errors(
@@ -59,12 +67,24 @@ def token_response(request, data: dict, pair: TokenPair) -> Response:
 
 def login_response(request, user, pair: TokenPair) -> Response:
     """What every successful login answers (password, second factor or passkey): the user, the
-    tokens, and for a browser a fresh CSRF token (the old one may have been seen before)."""
-    if not is_app_client(request):
+    tokens, and for a browser a fresh CSRF token (the old one may have been seen before) and
+    the device cookie; the owner is told of a device the account has not used before."""
+    app = is_app_client(request)
+    if not app:
         rotate_token(request)
-    return token_response(
+    response = token_response(
         request, {"detail": "login success", "user": MeSerializer(user).data}, pair
     )
+    seen = devices.device_login_record(
+        user=user,
+        cookie=None if app else request.COOKIES.get(DEVICE_COOKIE),
+        keeps_cookies=not app,
+        user_agent=request.headers.get("User-Agent", ""),
+        ip_address=client_address(request),
+    )
+    if seen.cookie is not None:
+        set_device_cookie(response, seen.cookie)
+    return response
 
 
 def cleared(request, response: Response) -> Response:

@@ -1,4 +1,4 @@
-"""The signed-in user: who they are, their sessions, logging out everywhere, the password."""
+"""The signed-in user's sessions, logging out everywhere, and the password."""
 
 from drf_yasg import openapi
 from drf_yasg.utils import no_body, swagger_auto_schema
@@ -15,13 +15,13 @@ from accounts.schema import (
 )
 from accounts.serializers import (
     DetailSerializer,
-    MeSerializer,
     PasswordChangeSerializer,
     SessionSerializer,
 )
 from accounts.services import sessions, users
 from accounts.throttling import (
     PasswordCheckThrottle,
+    client_address,
 )
 from accounts.views.common import (
     cleared_response,
@@ -37,18 +37,6 @@ SESSION_ID = openapi.Parameter(
     format=openapi.FORMAT_UUID,
     required=True,
 )
-
-
-class MeView(APIView):
-    open_before_second_factor = True
-
-    @swagger_auto_schema(
-        operation_id="auth_me",
-        responses={200: openapi.Response("The user of the access token.", MeSerializer)},
-    )
-    def get(self, request):
-        """The logged-in user"""
-        return Response(MeSerializer(request.user).data)
 
 
 class SessionListView(APIView):
@@ -142,5 +130,7 @@ class PasswordChangeView(APIView):
             password=serializer.validated_data["new_password"],
             reason=RevokeReason.PASSWORD_CHANGED,
             keep_session_id=current_session_id(request),
+            ip_address=client_address(request),
+            user_agent=request.headers.get("User-Agent", ""),
         )
         return Response({"detail": "password changed"})

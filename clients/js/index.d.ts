@@ -7,6 +7,7 @@ import type {
   Error as ErrorBody,
   LoginResponse,
   Me,
+  Reauthenticated,
   Session,
   User,
 } from "./schema.js";
@@ -83,7 +84,7 @@ export type SessionEndReason =
   | "ambiguous_credentials";
 
 export interface AuthEvent {
-  type: "login" | "logout" | "refresh" | "restore";
+  type: "login" | "logout" | "refresh" | "restore" | "profile";
   /** Learned from another tab. */
   remote: boolean;
   reason?: SessionEndReason;
@@ -170,6 +171,21 @@ export interface AuthClient {
   confirmPasswordReset(link: { uid: string; token: string; newPassword: string }): Promise<Detail>;
   verifyEmail(link: { uid: string; token: string }): Promise<Detail>;
   resendVerification(email: string): Promise<Detail>;
+
+  /** POST reauthenticate/ with exactly one proof: the session's tokens get a fresh auth_time. */
+  reauthenticate(
+    proof: { password: string } | { code: string } | { recoveryCode: string } | { credential: unknown },
+  ): Promise<Reauthenticated>;
+  /** PATCH me/ with any of the fields; resolves to the changed user (field errors as at signup). */
+  updateMe(changes: { username?: string; firstName?: string; lastName?: string }): Promise<Me>;
+  /** POST email/change/ (needs a recent authentication): a link goes to the new address. */
+  requestEmailChange(email: string): Promise<Detail>;
+  /** The uid and token of FRONTEND_URL/confirm-email-change. */
+  confirmEmailChange(link: { uid: string; token: string }): Promise<Detail>;
+  /** The uid and token of FRONTEND_URL/cancel-email-change (the notice to the old address). */
+  cancelEmailChange(link: { uid: string; token: string }): Promise<Detail>;
+  /** DELETE me/ (needs a recent authentication): the account is closed, every session ends. */
+  deleteAccount(): Promise<null>;
 
   /** Any endpoint under /api/auth/ (a path relative to it), with CSRF and the refresh on a 401. */
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;

@@ -485,6 +485,65 @@ export function createAuthClient(options = {}) {
     return parse(response);
   }
 
+  // --- The account: re-authentication, profile, address, closing it ---------------------
+
+  function accountMethods() {
+    return {
+      /**
+       * POST reauthenticate/ with one of {password}, {code}, {recoveryCode}, {credential}: the
+       * session's tokens come back with a fresh auth_time, for a call that was refused with
+       * reauthentication_required (email change, closing the account).
+       */
+      async reauthenticate({ password, code, recoveryCode, credential } = {}) {
+        const body = {};
+        if (password !== undefined) body.password = password;
+        if (code !== undefined) body.code = code;
+        if (recoveryCode !== undefined) body.recovery_code = recoveryCode;
+        if (credential !== undefined) body.credential = credential;
+        if (Object.keys(body).length !== 1) {
+          throw new TypeError("reauthenticate takes one of password, code, recoveryCode, credential");
+        }
+        const result = await call("POST", "reauthenticate/", body);
+        if (app) await tokenStore.set({ access: result.access, refresh: result.refresh });
+        generation += 1;
+        authenticated(undefined, result.access_expires_at, { type: "refresh", remote: false });
+        post({ type: "refresh", accessExpiresAt: result.access_expires_at });
+        return result;
+      },
+
+      /** PATCH me/ with any of {username, firstName, lastName}; resolves to the new `me`. */
+      async updateMe({ username, firstName, lastName } = {}) {
+        const body = {};
+        if (username !== undefined) body.username = username;
+        if (firstName !== undefined) body.first_name = firstName;
+        if (lastName !== undefined) body.last_name = lastName;
+        const me = await call("PATCH", "me/", body);
+        if (state.status === "authenticated") {
+          authenticated(me, state.accessExpiresAt, { type: "profile", remote: false });
+        }
+        return me;
+      },
+
+      /** POST email/change/: a link goes to the new address; nothing changes until it is used. */
+      requestEmailChange: (email) => call("POST", "email/change/", { email }),
+
+      /** The link of FRONTEND_URL/confirm-email-change: the new address replaces the old. */
+      confirmEmailChange: ({ uid, token }) =>
+        publicCall("POST", "email/change/confirm/", { uid, token }),
+
+      /** The link of FRONTEND_URL/cancel-email-change, in the notice to the old address. */
+      cancelEmailChange: ({ uid, token }) =>
+        publicCall("POST", "email/change/cancel/", { uid, token }),
+
+      /** DELETE me/: the account is closed and every session ends, this one too. */
+      async deleteAccount() {
+        const result = await call("DELETE", "me/");
+        ended("logout");
+        return result;
+      },
+    };
+  }
+
   const client = {
     mode,
 
@@ -606,6 +665,8 @@ export function createAuthClient(options = {}) {
     verifyEmail: ({ uid, token }) => publicCall("POST", "email/verify/", { uid, token }),
 
     resendVerification: (email) => publicCall("POST", "email/verify/resend/", { email }),
+
+    ...accountMethods(),
 
     /** Any other endpoint under /api/auth/, with the same CSRF and refresh handling. */
     call,

@@ -22,6 +22,10 @@ export interface Detail {
   detail: string;
 }
 
+export interface EmailChange {
+  email: string;
+}
+
 export interface EmailLink {
   /** The link's uid parameter */
   uid: string;
@@ -42,6 +46,10 @@ export interface Health {
   status: "ok" | "error";
   database: "ok" | "unavailable";
   detail?: string;
+  /** Something to look at that does not fail the check. */
+  warning?: string;
+  /** Emails undelivered for over AUTH_EMAIL_BACKLOG_WARNING_SECONDS. */
+  email_backlog?: number;
 }
 
 export interface Login {
@@ -67,6 +75,15 @@ export interface Me {
   email: string;
   email_verified: boolean;
   date_joined: string;
+  first_name: string;
+  last_name: string;
+}
+
+export interface MeUpdate {
+  /** Letters, digits and . + - _ only; no @. */
+  username?: string;
+  first_name?: string;
+  last_name?: string;
 }
 
 export interface MfaStatus {
@@ -227,6 +244,78 @@ export interface Operations {
       "503": Error;
     };
   };
+  /** Ask to change the email address */
+  auth_email_change: {
+    method: "POST";
+    path: "/api/auth/email/change/";
+    body: EmailChange;
+    responses: {
+      /** The link is on its way; nothing changed yet. */
+      "202": Detail;
+      /** A malformed address, one another account has (code "unique"), or the account's own (code "unchanged"). */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
+      "429": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Cancel a pending change of address from the notice sent to the current one */
+  auth_email_change_cancel: {
+    method: "POST";
+    path: "/api/auth/email/change/cancel/";
+    body: EmailLink;
+    responses: {
+      /** "email change cancelled". */
+      "200": Detail;
+      /** code "invalid_link": the uid or token is wrong or tampered with, the link has expired (AUTH_PASSWORD_RESET_TIMEOUT_SECONDS), was used, or a later request or a cancel replaced it. Or a missing field. */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Change the email address from the link sent to the new one */
+  auth_email_change_confirm: {
+    method: "POST";
+    path: "/api/auth/email/change/confirm/";
+    body: EmailLink;
+    responses: {
+      /** "email changed". */
+      "200": Detail;
+      /** code "invalid_link": the uid or token is wrong or tampered with, the link has expired (AUTH_PASSWORD_RESET_TIMEOUT_SECONDS), was used, or a later request or a cancel replaced it; also when another account has the address by now. Or a missing field. */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
   /** Verify the email address from an emailed link */
   auth_email_verify: {
     method: "POST";
@@ -349,6 +438,47 @@ export interface Operations {
       "200": Me;
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
       "401": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Close the account */
+  auth_me_delete: {
+    method: "DELETE";
+    path: "/api/auth/me/";
+    responses: {
+      /** Closed: every session revoked, the account anonymised. */
+      "204": null;
+      /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "service_unavailable": the database does not answer. */
+      "503": Error;
+    };
+  };
+  /** Change the username, first or last name */
+  auth_me_update: {
+    method: "PATCH";
+    path: "/api/auth/me/";
+    body: MeUpdate;
+    responses: {
+      /** The user, changed. */
+      "200": Me;
+      /** Field errors as at signup: a taken username (in canonical form), one breaking the rules; a field that cannot change here (code "read_only"), such as email. */
+      "400": {
+        detail?: string;
+        code?: string;
+        [key: string]: string[] | string | undefined;
+      };
+      /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
+      "401": Error;
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      "403": Error;
+      /** code "request_too_large": the body is over 64 KiB. */
+      "413": Error;
+      /** code "unsupported_media_type": the body is not application/json. */
+      "415": Error;
       /** code "service_unavailable": the database does not answer. */
       "503": Error;
     };

@@ -60,3 +60,27 @@ const probe: Operations["auth_session_probe"]["responses"]["200"] = {} as Sessio
 void probePath;
 void probe;
 void flows;
+
+// The account's own flows: re-authentication, profile, address, closing it.
+async function accountFlows(): Promise<void> {
+  const me: Me = await auth.updateMe({ username: "alicia", firstName: "Alice" });
+  const first: string = me.first_name;
+  void first;
+  try {
+    await auth.requestEmailChange("new@example.com");
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "reauthentication_required") {
+      const again = await auth.reauthenticate({ password: "secret" });
+      const authTime: string = again.auth_time;
+      void authTime;
+    }
+  }
+  await auth.confirmEmailChange({ uid: "MQ", token: "t" });
+  await auth.cancelEmailChange({ uid: "MQ", token: "t" });
+  await auth.deleteAccount();
+  // @ts-expect-error one proof, by its name
+  await auth.reauthenticate("secret");
+  // @ts-expect-error the names are camelCase here
+  await auth.updateMe({ first_name: "Alice" });
+}
+void accountFlows;
