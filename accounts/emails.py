@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from accounts import events
 from accounts.throttling import email_allowed
@@ -36,6 +37,8 @@ class Email:
     to: str
     user_id: int
     context: dict = field(default_factory=dict)
+    # The language to write it in; None: the default (LANGUAGE_CODE).
+    language: str | None = None
 
 
 def email_send(*, template: str, user, context: dict) -> None:
@@ -52,6 +55,8 @@ def email_send(*, template: str, user, context: dict) -> None:
         to=user.email,
         user_id=user.pk,
         context={"username": user.get_username(), "frontend_url": settings.FRONTEND_URL, **context},
+        # The worker threads have no request, so no language of their own.
+        language=translation.get_language(),
     )
     # Not sent for a rolled-back change, and the worker never reads the database.
     transaction.on_commit(lambda: _submit(email), robust=True)
@@ -99,6 +104,11 @@ def _deliver(email: Email) -> None:
 
 
 def _render(email: Email) -> EmailMultiAlternatives:
+    with translation.override(email.language):
+        return _render_in_language(email)
+
+
+def _render_in_language(email: Email) -> EmailMultiAlternatives:
     base = f"{TEMPLATE_DIR}/{email.template}"
     subject = " ".join(render_to_string(f"{base}_subject.txt", email.context).split())
     message = EmailMultiAlternatives(

@@ -1,6 +1,7 @@
 """Signup, login, refresh, logout, the CSRF token and the session probe: the public doors."""
 
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import exceptions, status
@@ -147,7 +148,7 @@ class RefreshView(ClearCookiesOnRefusalMixin, PublicAPIView, TokenRefreshView):
         if raw_refresh is None:
             raise NoRefreshToken()
         pair = sessions.session_refresh(raw_refresh=raw_refresh)
-        return token_response(request, {"detail": "token refreshed"}, pair)
+        return token_response(request, {"detail": gettext("token refreshed")}, pair)
 
 
 class LogoutView(ClearCookiesOnRefusalMixin, PublicAPIView, TokenBlacklistView):

@@ -3,6 +3,7 @@ cleared cookies, and the session of the request."""
 
 from django.conf import settings
 from django.middleware.csrf import rotate_token
+from django.utils.translation import gettext
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -63,7 +64,7 @@ def login_response(request, user, pair: TokenPair) -> Response:
     if not is_app_client(request):
         rotate_token(request)
     return token_response(
-        request, {"detail": "login success", "user": MeSerializer(user).data}, pair
+        request, {"detail": gettext("login success"), "user": MeSerializer(user).data}, pair
     )
 
 

@@ -1,5 +1,7 @@
 """Password reset and email verification: public, they carry no credential, so no CSRF."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import status
@@ -24,8 +26,10 @@ from accounts.views.common import (
     validated,
 )
 
-PASSWORD_RESET_SENT = "If an active account has this address, a password reset link is on its way."
-VERIFICATION_SENT = "If this address awaits verification, a verification link is on its way."
+PASSWORD_RESET_SENT = _(
+    "If an active account has this address, a password reset link is on its way."
+)
+VERIFICATION_SENT = _("If this address awaits verification, a verification link is on its way.")
 _SENT = "Accepted; the same answer whether or not an email is sent."
 _LINK_FAILED = (
     'code "invalid_link": the uid or token is wrong or tampered with, the link has expired '
@@ -83,7 +87,7 @@ class PasswordResetConfirmView(PublicAPIView):
             password=data["new_password"],
             ip_address=client_address(request),
         )
-        return Response({"detail": "password reset"})
+        return Response({"detail": gettext("password reset")})
 
 
 class EmailVerifyView(PublicAPIView):
@@ -105,7 +109,7 @@ class EmailVerifyView(PublicAPIView):
         """
         serializer = validated(EmailLinkSerializer, request)
         recovery.email_verify(**serializer.validated_data, ip_address=client_address(request))
-        return Response({"detail": "email verified"})
+        return Response({"detail": gettext("email verified")})
 
 
 class EmailVerificationResendView(PublicAPIView):

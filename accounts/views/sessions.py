@@ -1,5 +1,6 @@
 """The signed-in user: who they are, their sessions, logging out everywhere, the password."""
 
+from django.utils.translation import gettext
 from drf_yasg import openapi
 from drf_yasg.utils import no_body, swagger_auto_schema
 from rest_framework import exceptions, status
@@ -138,4 +139,4 @@ class PasswordChangeView(APIView):
             reason=RevokeReason.PASSWORD_CHANGED,
             keep_session_id=current_session_id(request),
         )
-        return Response({"detail": "password changed"})
+        return Response({"detail": gettext("password changed")})
