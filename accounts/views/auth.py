@@ -89,7 +89,10 @@ class LoginView(PublicAPIView, TokenObtainPairView):
             ),
             401: error(
                 'code "no_active_account": wrong password, unknown or inactive user, all alike; '
-                'code "email_not_verified" when verification is mandatory.'
+                'code "email_not_verified" when verification is mandatory; code "mfa_required" '
+                "for an account with a second factor (the body also has methods and "
+                "mfa_expires_at; finish with POST mfa/verify/).",
+                codes=("no_active_account", "email_not_verified", "mfa_required"),
             ),
         },
     )
@@ -132,6 +135,7 @@ class RefreshView(ClearCookiesOnRefusalMixin, PublicAPIView, TokenRefreshView):
                 "rotated within the grace (another tab refreshed first): the newest token is "
                 "already in the cookies, so retry the request; nothing is cleared.",
                 CLEARS_AUTH_COOKIES,
+                codes=("token_not_valid", "token_rotated"),
             ),
             403: CSRF_FAILED,
         },
@@ -162,7 +166,9 @@ class LogoutView(ClearCookiesOnRefusalMixin, PublicAPIView, TokenBlacklistView):
             ),
             400: NO_REFRESH_TOKEN,
             401: error(
-                'code "token_not_valid"; the auth cookies are cleared.', CLEARS_AUTH_COOKIES
+                'code "token_not_valid"; the auth cookies are cleared.',
+                CLEARS_AUTH_COOKIES,
+                codes=("token_not_valid",),
             ),
             403: CSRF_FAILED,
         },

@@ -22,6 +22,7 @@ NO_REFRESH_TOKEN = field_errors(
     '"no refresh token" (code "no_refresh_token"), or `refresh` is not a string; '
     "the auth cookies are cleared.",
     CLEARS_AUTH_COOKIES,
+    codes=("no_refresh_token",),
 )
 
 

@@ -69,7 +69,9 @@ class PasswordResetConfirmView(PublicAPIView):
         request_body=PasswordResetConfirmSerializer,
         responses={
             200: openapi.Response('"password reset"; every session revoked.', DetailSerializer),
-            400: field_errors(f"{_LINK_FAILED}; or field errors: a weak new_password."),
+            400: field_errors(
+                f"{_LINK_FAILED}; or field errors: a weak new_password.", codes=("invalid_link",)
+            ),
         },
     )
     def post(self, request):
@@ -98,7 +100,9 @@ class EmailVerifyView(PublicAPIView):
         request_body=EmailLinkSerializer,
         responses={
             200: openapi.Response('"email verified".', DetailSerializer),
-            400: field_errors(f"{_LINK_FAILED}; or field errors: a missing field."),
+            400: field_errors(
+                f"{_LINK_FAILED}; or field errors: a missing field.", codes=("invalid_link",)
+            ),
         },
     )
     def post(self, request):

@@ -78,7 +78,9 @@ class SessionDetailView(APIView):
                 "Revoked; the auth cookies are cleared when it was the current session.",
                 headers=CLEARS_AUTH_COOKIES,
             ),
-            404: error('code "not_found": no such active session of this user.'),
+            404: error(
+                'code "not_found": no such active session of this user.', codes=("not_found",)
+            ),
         },
     )
     def delete(self, request, session_id):
@@ -124,7 +126,7 @@ class PasswordChangeView(APIView):
         request_body=PasswordChangeSerializer,
         responses={
             200: openapi.Response('"password changed"; this session goes on.', DetailSerializer),
-            400: field_errors("Wrong old password, or a weak new one."),
+            400: field_errors("Wrong old password, or a weak new one.", codes=()),
         },
     )
     def post(self, request):
