@@ -11,7 +11,8 @@ follow from how a view is built, so that no endpoint has to list them:
 
 Each error answer's ``code`` is an enum: the codes the view states (``error(…,
 codes=…)``) with those its build implies and those any path may answer; where a
-view states none, every code of the service (the ``Error`` definition).
+view states none, every code of the service with that status. The ``Error``
+definition has them all.
 Validation errors also list their ``errors`` (the ``FieldError`` definition).
 
 Summaries and descriptions come from the views' docstrings; a view's own
@@ -199,13 +200,14 @@ class ApiAutoSchema(SwaggerAutoSchema):
         }
 
     def _error_response(self, status: str, answer: ErrorAnswer) -> openapi.Response:
+        # The Error definition holds every code, for clients that name one type of them all.
+        self.serializer_to_schema(ErrorSerializer())
         if answer.codes is None:
-            codes = None
+            # Not stated: any code of the service with this status.
+            codes = [code for code, statuses in ERROR_CODES.items() if int(status) in statuses]
         else:
             codes = list(dict.fromkeys([*answer.codes, *EVERY_PATH_CODES.get(status, ())]))
         if not answer.field_errors:
-            if codes is None:
-                return openapi.Response(answer.description, ErrorSerializer, headers=answer.headers)
             schema = openapi.Schema(
                 type=openapi.TYPE_OBJECT,
                 properties={"detail": _DETAIL, "code": _code_schema(codes)},
@@ -214,14 +216,14 @@ class ApiAutoSchema(SwaggerAutoSchema):
             return openapi.Response(answer.description, schema, headers=answer.headers)
         if answer.code_is_a_field:
             # Swagger 2.0 has no "string or array": a schema without a type takes either.
-            known = f" ({', '.join(codes)})" if codes else ""
             code = openapi.Schema(
                 type=openapi.TYPE_STRING,
-                description=f"The error's code{known}, or the messages of the code field.",
+                description=f"The error's code ({', '.join(codes)}), or the messages of the "
+                "code field.",
             )
             del code["type"]
         else:
-            code = _code_schema(codes or sorted(ERROR_CODES))
+            code = _code_schema(codes)
         schema = openapi.Schema(
             type=openapi.TYPE_OBJECT,
             description="A validation error: {field: [message, ...]} with detail and errors; "

@@ -503,7 +503,12 @@ export interface Operations {
       /** New codes; the old ones are dead. */
       "200": RecoveryCodes;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
@@ -512,7 +517,12 @@ export interface Operations {
         code: "csrf_failed";
       };
       /** code "not_found": the account has no second factor to recover. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "service_unavailable": the database does not answer. */
       "503": {
         /** A sentence, in the language of Accept-Language. */
@@ -557,7 +567,7 @@ export interface Operations {
       "400": {
         /** A sentence, in the language of Accept-Language. */
         detail: string;
-        /** The error's code, or the messages of the code field. */
+        /** The error's code (parse_error, no_refresh_token, invalid_link, invalid_code, invalid_credential, disallowed_host), or the messages of the code field. */
         code?: unknown;
         /** One entry per message of the field errors. */
         errors?: FieldError[];
@@ -578,7 +588,12 @@ export interface Operations {
         code: "csrf_failed";
       };
       /** code "not_found": no enrolment is pending. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
       "413": {
         /** A sentence, in the language of Accept-Language. */
@@ -610,7 +625,12 @@ export interface Operations {
       /** TOTP removed. */
       "204": null;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
@@ -619,7 +639,12 @@ export interface Operations {
         code: "csrf_failed";
       };
       /** code "not_found": TOTP is not enabled. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "service_unavailable": the database does not answer. */
       "503": {
         /** A sentence, in the language of Accept-Language. */
@@ -637,7 +662,12 @@ export interface Operations {
       /** A pending TOTP secret; confirm it with a code. */
       "200": TotpEnrolment;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
@@ -646,7 +676,12 @@ export interface Operations {
         code: "csrf_failed";
       };
       /** code "already_enabled": TOTP is on; disable it first. */
-      "409": Error;
+      "409": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "already_enabled";
+      };
       /** code "service_unavailable": the database does not answer. */
       "503": {
         /** A sentence, in the language of Accept-Language. */
@@ -668,14 +703,19 @@ export interface Operations {
       "400": {
         /** A sentence, in the language of Accept-Language. */
         detail: string;
-        /** The error's code, or the messages of the code field. */
+        /** The error's code (parse_error, no_refresh_token, invalid_link, invalid_code, invalid_credential, disallowed_host), or the messages of the code field. */
         code?: unknown;
         /** One entry per message of the field errors. */
         errors?: FieldError[];
         [key: string]: string[] | string | unknown | FieldError[] | undefined;
       };
       /** code "mfa_token_invalid": no pending login (the mfa_token is missing, expired, used, presented by another browser, or given up after too many wrong codes): log in again. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
@@ -721,7 +761,12 @@ export interface Operations {
       /** Request options for the account's passkeys. */
       "200": WebAuthnOptions;
       /** code "mfa_token_invalid": no pending login (the mfa_token is missing, expired, used, presented by another browser, or given up after too many wrong codes): log in again. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
@@ -758,13 +803,18 @@ export interface Operations {
         /** A sentence, in the language of Accept-Language. */
         detail: string;
         /** What to branch on: the same in every language. */
-        code?: "already_enabled" | "ambiguous_credentials" | "csrf_failed" | "disallowed_host" | "email_not_verified" | "invalid_code" | "invalid_credential" | "invalid_link" | "method_not_allowed" | "mfa_required" | "mfa_token_invalid" | "no_active_account" | "no_refresh_token" | "not_acceptable" | "not_authenticated" | "not_found" | "parse_error" | "reauthentication_required" | "request_too_large" | "server_error" | "service_unavailable" | "throttled" | "token_not_valid" | "token_rotated" | "unsupported_media_type";
+        code?: "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host";
         /** One entry per message of the field errors. */
         errors?: FieldError[];
-        [key: string]: string[] | string | "already_enabled" | "ambiguous_credentials" | "csrf_failed" | "disallowed_host" | "email_not_verified" | "invalid_code" | "invalid_credential" | "invalid_link" | "method_not_allowed" | "mfa_required" | "mfa_token_invalid" | "no_active_account" | "no_refresh_token" | "not_acceptable" | "not_authenticated" | "not_found" | "parse_error" | "reauthentication_required" | "request_too_large" | "server_error" | "service_unavailable" | "throttled" | "token_not_valid" | "token_rotated" | "unsupported_media_type" | FieldError[] | undefined;
+        [key: string]: string[] | string | "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
@@ -804,7 +854,12 @@ export interface Operations {
       /** Deleted. */
       "204": null;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
@@ -813,7 +868,12 @@ export interface Operations {
         code: "csrf_failed";
       };
       /** code "not_found": no such passkey of this user. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "service_unavailable": the database does not answer. */
       "503": {
         /** A sentence, in the language of Accept-Language. */
@@ -865,7 +925,12 @@ export interface Operations {
         [key: string]: string[] | string | "parse_error" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "invalid_credential": the passkey could not be verified. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
       "413": {
         /** A sentence, in the language of Accept-Language. */
@@ -927,7 +992,12 @@ export interface Operations {
       /** Creation options. */
       "200": WebAuthnOptions;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
@@ -978,7 +1048,12 @@ export interface Operations {
         code: "csrf_failed";
       };
       /** code "not_found": no such passkey of this user. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
       "413": {
         /** A sentence, in the language of Accept-Language. */
@@ -1165,14 +1240,19 @@ export interface Operations {
       "400": {
         /** A sentence, in the language of Accept-Language. */
         detail: string;
-        /** The error's code, or the messages of the code field. */
+        /** The error's code (parse_error, no_refresh_token, invalid_link, invalid_code, invalid_credential, disallowed_host), or the messages of the code field. */
         code?: unknown;
         /** One entry per message of the field errors. */
         errors?: FieldError[];
         [key: string]: string[] | string | unknown | FieldError[] | undefined;
       };
       /** code "no_active_account": a wrong password; or no valid access token. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
