@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",
     "config.cache_control.ApiNoStoreMiddleware",
     # Before any layer that may refuse the request, so that its refusal is translated too.
-    "config.locale.SpeakingPathsLocaleMiddleware",
+    "config.locale.AcceptLanguageMiddleware",
     # Before anything reads the client's address, scheme or host.
     "config.proxies.TrustedProxyMiddleware",
     "config.hosts.DisallowedHostMiddleware",

@@ -58,7 +58,6 @@ def test_korean_is_answered_in_korean(db, language):
 
     body = response.json()
     assert response["Content-Language"] == "ko"
-    assert "Accept-Language" in response["Vary"]
     # Django's validators, DRF's summary and the service's own rules alike.
     assert body["password"][0] == "이 비밀번호는 너무 짧습니다. 최소 8자 이상이어야 합니다."
     assert body["email"] == ["유효한 이메일 주소를 입력하세요."]
@@ -94,6 +93,17 @@ def test_the_languages_are_only_those_the_service_is_translated_into(db):
     # Django speaks French, the service does not: no answer half in French.
     assert [code for code, _ in settings.LANGUAGES] == ["en", "ko"]
     assert post(SIGNUP, WEAK_SIGNUP, "fr").json()["email"] == ["Enter a valid email address."]
+
+
+def test_a_language_cookie_does_not_count(db):
+    # A cookie may come from a sibling host of the domain; the header alone decides.
+    client = APIClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+
+    english = post(SIGNUP, WEAK_SIGNUP, None, client)
+    korean = post(SIGNUP, WEAK_SIGNUP, "ko", client)
+
+    assert (english["Content-Language"], korean["Content-Language"]) == ("en", "ko")
 
 
 def test_a_korean_answer_does_not_carry_over_to_the_next_request(db):
@@ -175,6 +185,18 @@ def test_success_details_follow_the_language_too(user):
     assert korean.json()["detail"] == "로그인했습니다"
     assert change.json() == {"detail": "비밀번호가 변경되었습니다"}
     assert login(APIClient(), password=PASSWORD + "-2").json()["detail"] == "login success"
+
+
+def test_answers_a_cache_may_keep_vary_by_language(db):
+    health = APIClient().get("/healthz/", HTTP_ACCEPT_LANGUAGE="ko")
+    api = APIClient().get(ME, HTTP_ACCEPT_LANGUAGE="ko")
+
+    assert health["Content-Language"] == "ko"
+    assert "Accept-Language" in health["Vary"]
+    # Nothing under /api/ is stored by a cache, so nothing there varies for one.
+    assert api["Content-Language"] == "ko"
+    assert "no-store" in api["Cache-Control"]
+    assert "Accept-Language" not in api.get("Vary", "")
 
 
 def test_static_files_and_the_docs_do_not_vary_by_language(db):
