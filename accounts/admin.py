@@ -30,8 +30,17 @@ from rest_framework_simplejwt.token_blacklist import admin as simplejwt_admin  #
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import identifiers
-from accounts.models import LoginSession, RevokeReason, User
+from accounts.models import (
+    LoginSession,
+    RecoveryCode,
+    RevokeReason,
+    SecurityEvent,
+    TotpDevice,
+    User,
+)
+from accounts.services import mfa
 from accounts.services.sessions import sessions_revoke, user_sessions_revoke
+from accounts.throttling import client_address
 from accounts.tokens import JTI_SESSION_PREFIX_LENGTH
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -127,14 +136,16 @@ class AccountUserAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (
         ("Verification", {"fields": ("email_verified",)}),
         ("Login sessions", {"fields": ("active_sessions",)}),
+        ("Second factors", {"fields": ("second_factors", "security_events")}),
     )
-    readonly_fields = ("active_sessions",)
+    readonly_fields = ("active_sessions", "second_factors", "security_events")
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
     )
-    actions = ("revoke_all_sessions",)
+    actions = ("revoke_all_sessions", "remove_second_factors")
 
     SESSIONS_SHOWN = 20
+    EVENTS_SHOWN = 20
 
     def save_model(self, request, obj, form, change):
         # A new address is unproven until its owner follows a verification link,
@@ -164,6 +175,49 @@ class AccountUserAdmin(UserAdmin):
         )
         all_of_them = reverse("admin:accounts_loginsession_changelist") + f"?user={user.pk}"
         return format_html('<ul>{}</ul><a href="{}">All of them</a>', listing, all_of_them)
+
+    @admin.display(description="second factors")
+    def second_factors(self, user: User) -> str:
+        """Kind, name, created, last used: never a secret."""
+        rows = []
+        totp = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+        if totp is not None:
+            rows.append(("authenticator app (TOTP)", "", totp.confirmed_at, totp.last_used_at))
+        for passkey in user.passkeys.order_by("created_at"):
+            rows.append(("passkey", passkey.name, passkey.created_at, passkey.last_used_at))
+        if not rows:
+            return "None."
+        listing = format_html_join(
+            "",
+            "<li>{} {}: added {}, last used {}</li>",
+            ((kind, name, _when(added), _when(used)) for kind, name, added, used in rows),
+        )
+        remaining = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+        return format_html("<ul>{}</ul>{} recovery codes left", listing, remaining)
+
+    @admin.display(description="security events")
+    def security_events(self, user: User) -> str:
+        events = SecurityEvent.objects.filter(user=user).order_by("-created_at")
+        rows = [
+            (_when(event.created_at), event.kind, event.ip_address or "-")
+            for event in events[: self.EVENTS_SHOWN]
+        ]
+        if not rows:
+            return "None."
+        listing = format_html_join("", "<li>{} {} from {}</li>", rows)
+        all_of_them = reverse("admin:accounts_securityevent_changelist") + f"?user={user.pk}"
+        return format_html('<ul>{}</ul><a href="{}">All of them</a>', listing, all_of_them)
+
+    @admin.action(description="Remove every second factor of the selected users (lost device)")
+    def remove_second_factors(self, request, queryset):
+        for user in queryset:
+            mfa.factors_reset(user=user, ip_address=client_address(request))
+        self.message_user(
+            request,
+            f"Removed the second factors of {len(queryset)} user(s); they log in with the "
+            "password alone until they enrol again.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Revoke every session of the selected users")
     def revoke_all_sessions(self, request, queryset):
@@ -211,7 +265,7 @@ class SessionStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SessionUserFilter(admin.SimpleListFilter):
+class UserFilter(admin.SimpleListFilter):
     """``?user=<id>``, the link from a user's page; no list of every user to pick from."""
 
     title = "user"
@@ -224,7 +278,9 @@ class SessionUserFilter(admin.SimpleListFilter):
         return True
 
     def queryset(self, request, queryset):
-        return queryset.filter(user_id=self.value()) if self.value() else queryset
+        if not self.value():
+            return queryset
+        return queryset.filter(user_id=self.value()) if self.value().isdigit() else queryset.none()
 
 
 def _session_status(session: LoginSession) -> str:
@@ -246,7 +302,7 @@ class LoginSessionAdmin(RecordAdmin):
         "ip_address",
         "user_agent",
     )
-    list_filter = (SessionStatusFilter, "revoked_reason", SessionUserFilter)
+    list_filter = (SessionStatusFilter, "revoked_reason", UserFilter)
     list_select_related = ("user",)
     ordering = ("-last_used_at",)
     actions = ("revoke_sessions",)
@@ -478,3 +534,19 @@ class BlacklistedTokenAdmin(TokenRecordAdmin):
     @admin.display(description="blacklisted", ordering="blacklisted_at")
     def blacklisted(self, row):
         return _when(row.blacklisted_at)
+
+
+# --- Security events ---------------------------------------------------------------------------
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(RecordAdmin):
+    list_display = ("user", "kind", "when", "ip_address", "detail")
+    list_filter = ("kind", UserFilter)
+    list_select_related = ("user",)
+    ordering = ("-created_at",)
+    fields = readonly_fields = ("user", "kind", "when", "ip_address", "detail")
+
+    @admin.display(description="when", ordering="created_at")
+    def when(self, event):
+        return _when(event.created_at)

@@ -114,6 +114,17 @@ class FactorNotFound(exceptions.NotFound):
     default_code = "not_found"
 
 
+class SecondFactorRequired(exceptions.PermissionDenied):
+    """Every account needs a second factor here (AUTH_MFA_REQUIRED_FOR_EVERYONE), and this
+    session has not proved one."""
+
+    default_detail = _(
+        "This service requires a second factor: enrol one (mfa/totp/ or passkeys/), then "
+        "reauthenticate with it."
+    )
+    default_code = "mfa_enrolment_required"
+
+
 # --- Every code a client can branch on ----------------------------------------------------
 
 # The ``code`` of an error body (``{detail, code}``), with the statuses it comes with: the
@@ -137,6 +148,7 @@ ERROR_CODES: dict[str, tuple[int, ...]] = {
     "mfa_required": (401,),
     "mfa_token_invalid": (401,),
     "csrf_failed": (403,),
+    "mfa_enrolment_required": (403,),
     "not_found": (404,),
     "method_not_allowed": (405,),
     "not_acceptable": (406,),

@@ -268,6 +268,9 @@ class PendingLogin(models.Model):
     user_agent = models.CharField(max_length=512, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     amr = models.JSONField(default=list)
+    # A digest of the password hash the first step checked: a password change or
+    # reset meanwhile ends the pending login.
+    password_digest = models.CharField(max_length=64)
 
 
 class WebAuthnChallenge(models.Model):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework.permissions import BasePermission
 
-from accounts.errors import ReauthenticationRequired
+from accounts.errors import ReauthenticationRequired, SecondFactorRequired
 
 
 class RecentAuthentication(BasePermission):
@@ -30,3 +30,23 @@ def recent_for(*methods: str):
             return request.method not in methods or super().has_permission(request, view)
 
     return RecentForMethods
+
+
+SECOND_FACTORS = frozenset({"otp", "recovery_code", "webauthn"})
+
+
+class SecondFactorInSession(BasePermission):
+    """With AUTH_MFA_REQUIRED_FOR_EVERYONE, a session that did not prove a second factor may
+    only enrol one (and see who it is, re-authenticate, log out): ``403
+    mfa_enrolment_required`` elsewhere. Views open to such a session say
+    ``open_before_second_factor = True``."""
+
+    def has_permission(self, request, view) -> bool:
+        if not settings.AUTH_MFA_REQUIRED_FOR_EVERYONE or request.auth is None:
+            return True
+        if getattr(view, "open_before_second_factor", False):
+            return True
+        amr = request.auth.payload.get("amr")
+        if isinstance(amr, list) and SECOND_FACTORS.intersection(amr):
+            return True
+        raise SecondFactorRequired()

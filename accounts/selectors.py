@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts import identifiers
-from accounts.models import LoginSession, Passkey, TotpDevice, User
+from accounts.models import LoginSession, Passkey, RecoveryCode, TotpDevice, User
 
 # Every authenticated request runs this query, so it is written once as SQL:
 # compiling the same ORM query (two joins and six conditions) costs more than
@@ -135,3 +135,14 @@ def totp_enabled(*, user: User) -> bool:
 
 def passkeys_list(*, user: User) -> QuerySet[Passkey]:
     return Passkey.objects.filter(user=user).order_by("created_at")
+
+
+def second_factor_methods_get(*, user: User) -> list[str]:
+    """Which of ``totp``, ``recovery_code`` and ``webauthn`` can finish the user's login."""
+    kinds = {
+        "totp": Exists(TotpDevice.objects.filter(user=user, confirmed_at__isnull=False)),
+        "recovery_code": Exists(RecoveryCode.objects.filter(user=user, used_at__isnull=True)),
+        "webauthn": Exists(Passkey.objects.filter(user=user)),
+    }
+    found = User.objects.filter(pk=user.pk).values(**kinds).first() or {}
+    return [kind for kind in kinds if found.get(kind)]

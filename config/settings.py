@@ -191,7 +191,10 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", LOOPBACK)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CookieAwareJWTAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.SecondFactorInSession",
+    ],
     "DEFAULT_PARSER_CLASSES": ["accounts.parsers.StrictJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accounts.parsers.ExactContentNegotiation",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -300,6 +303,8 @@ AUTH_EMAIL_VERIFICATION = env_choice(
 _frontend = urlsplit(FRONTEND_URL)
 # Staff need a second factor to use the admin (the admin's login refuses them without one).
 AUTH_MFA_REQUIRED_FOR_STAFF = env_bool("AUTH_MFA_REQUIRED_FOR_STAFF", not DEBUG)
+# Everyone needs one: a session without a second factor may only enrol one.
+AUTH_MFA_REQUIRED_FOR_EVERYONE = env_bool("AUTH_MFA_REQUIRED_FOR_EVERYONE", False)
 # How long the pending login between the password and the second factor lasts.
 AUTH_MFA_LOGIN_SECONDS = env_int("AUTH_MFA_LOGIN_SECONDS", 300, minimum=30)
 # The name authenticator apps and passkey prompts show for this service.

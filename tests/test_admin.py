@@ -4,10 +4,11 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts.models import LoginSession, User
+from accounts.models import LoginSession, RecoveryCode, SecurityEvent, User
 from tests.conftest import PASSWORD, cookie, login
 
 CHANGELIST = reverse("admin:accounts_loginsession_changelist")
@@ -266,6 +267,7 @@ def test_the_api_and_the_admin_share_one_counter_per_account(staff):
 
 
 @small_login_rate()
+@override_settings(AUTH_MFA_REQUIRED_FOR_STAFF=False)
 def test_within_the_limit_the_admin_login_works(staff):
     client = Client()
     response = admin_login(client, "root", PASSWORD)
@@ -579,3 +581,149 @@ def test_a_search_by_name_never_matches_sessions_without_an_address(admin_client
     LoginSession.objects.filter(user=nobody).update(ip_address=None)
 
     assert {s.user.username for s in listed(admin_client, q="bob")} == {"bob"}
+
+
+# --- The admin and the second factor -------------------------------------------------------------
+
+
+def _totp_on(user) -> str:
+    """TOTP on for ``user``, through the services; returns the secret."""
+    import pyotp
+
+    from accounts.services import mfa
+
+    secret = mfa.totp_enrol(user=user).secret
+    mfa.totp_confirm(user=user, code=pyotp.TOTP(secret).now(), ip_address=None)
+    return secret
+
+
+def _next_code(secret: str) -> str:
+    import pyotp
+
+    # The step after the one enrolment used up.
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(totp.timecode(timezone.now()) + 1)
+
+
+def admin_login_with(client, username, password, code=None):
+    data = {"username": username, "password": password, "next": "/admin/"}
+    if code is not None:
+        data["code"] = code
+    return client.post(ADMIN_LOGIN, data)
+
+
+def test_by_default_the_admin_refuses_a_staff_account_without_a_second_factor(staff):
+    client = Client()
+
+    response = admin_login_with(client, "root", PASSWORD)
+
+    page = response.content.decode()
+    assert "need a second factor" in page and "manage.py enroltotp" in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_account_with_a_factor_needs_its_code_at_the_admin(staff):
+    secret = _totp_on(staff)
+    client = Client()
+
+    without = admin_login_with(client, "root", PASSWORD)
+    assert "enter a code" in without.content.decode()
+    wrong = admin_login_with(client, "root", PASSWORD, "000000")
+    assert "The code is not valid" in wrong.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    right = admin_login_with(client, "root", PASSWORD, _next_code(secret))
+    assert right.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)
+
+
+def test_a_recovery_code_opens_the_admin_once(staff):
+    from accounts.services import mfa
+
+    _totp_on(staff)
+    codes = mfa.recovery_codes.recovery_codes_regenerate(user=staff, ip_address=None)
+
+    first = Client()
+    assert admin_login_with(first, "root", PASSWORD, codes[0]).status_code == 302
+    second = Client()
+    admin_login_with(second, "root", PASSWORD, codes[0])
+    assert "_auth_user_id" not in second.session
+
+
+def test_a_wrong_password_with_a_right_code_is_refused(staff):
+    secret = _totp_on(staff)
+    client = Client()
+
+    response = admin_login_with(client, "root", "not-the-password", _next_code(secret))
+
+    assert "_auth_user_id" not in client.session
+    assert "enter a code" not in response.content.decode()
+
+
+def test_the_admin_shows_a_users_factors_and_events_but_no_secret(admin_client, staff):
+    secret = _totp_on(staff)
+
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[staff.pk]))
+
+    text = page.content.decode()
+    assert "authenticator app (TOTP)" in text
+    assert "10 recovery codes left" in text
+    assert "mfa_enrolled" in text
+    assert secret not in text
+
+
+def test_an_admin_removes_a_users_factors_for_a_lost_device(admin_client, staff):
+    _totp_on(staff)
+
+    admin_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "remove_second_factors", "_selected_action": [str(staff.pk)]},
+    )
+
+    from accounts.selectors import user_has_second_factor
+
+    staff.refresh_from_db()
+    assert not user_has_second_factor(user=staff)
+    assert not RecoveryCode.objects.filter(user=staff).exists()
+    assert SecurityEvent.objects.filter(user=staff, kind="mfa_removed").exists()
+
+
+def test_security_events_are_listed_read_only(admin_client, staff):
+    _totp_on(staff)
+    url = reverse("admin:accounts_securityevent_changelist")
+
+    listed = admin_client.get(url, {"user": staff.pk}).context["cl"].result_list
+    assert {event.kind for event in listed} == {"mfa_enrolled"}
+    assert admin_client.get(url, {"user": "not-a-number"}).status_code == 200
+    event = listed[0]
+    assert (
+        admin_client.post(
+            reverse("admin:accounts_securityevent_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+
+
+def test_enroltotp_gives_the_first_staff_account_its_factor(staff, monkeypatch):
+    from io import StringIO
+
+    import pyotp
+    from django.core.management import call_command
+
+    out = StringIO()
+    answers = []
+
+    def type_the_code(prompt):
+        secret = out.getvalue().split("Secret: ")[1].split()[0]
+        answers.append(pyotp.TOTP(secret).now())
+        return answers[-1]
+
+    monkeypatch.setattr("builtins.input", type_the_code)
+    call_command("enroltotp", "ROOT", stdout=out)
+
+    text = out.getvalue()
+    assert "The authenticator app is on for root" in text
+    assert text.count("-") >= 10  # the ten recovery codes are printed
+    from accounts.selectors import user_has_second_factor
+
+    assert user_has_second_factor(user=staff)

@@ -132,3 +132,64 @@ def test_the_configured_hasher_is_argon2id_at_or_above_owasps_minimum():
     assert params["time_cost"] >= OWASP_ARGON2_TIME_COST
     assert params["parallelism"] >= OWASP_ARGON2_PARALLELISM
     assert hasher.verify(PASSWORD, encoded)
+
+
+# --- The two-step login ---------------------------------------------------------------------------
+# The user (with whether it has a factor, in the same query); the pending login.
+MFA_FIRST_STEP_MAX_STATEMENTS = 3
+# The pending login; the factor and its step; the pending login used; the session as at login.
+MFA_SECOND_STEP_MAX_STATEMENTS = 12
+
+
+@pytest.fixture
+def alice_with_totp(user):
+    import pyotp
+
+    from accounts.services import mfa
+
+    secret = mfa.totp_enrol(user=user).secret
+    mfa.totp_confirm(user=user, code=pyotp.TOTP(secret).now(), ip_address=None)
+    return secret
+
+
+def test_the_first_step_of_a_two_step_login_stays_within_its_budget(
+    alice_with_totp, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(MFA_FIRST_STEP_MAX_STATEMENTS):
+        response = login(APIClient())
+
+    assert response.status_code == 401
+
+
+def test_the_second_step_stays_within_its_budget(alice_with_totp, django_assert_max_num_queries):
+    from accounts.models import User
+    from accounts.services import recovery_codes
+
+    client = APIClient()
+    login(client)
+    codes = recovery_codes.recovery_codes_regenerate(user=User.objects.get(), ip_address=None)
+
+    with django_assert_max_num_queries(MFA_SECOND_STEP_MAX_STATEMENTS):
+        response = client.post("/api/auth/mfa/verify/", {"recovery_code": codes[0]}, format="json")
+
+    assert response.status_code == 200
+
+
+def test_an_authenticated_request_still_costs_one_statement_with_a_factor(
+    alice_with_totp, django_assert_max_num_queries
+):
+    import pyotp
+
+    from accounts.models import TotpDevice
+
+    client = APIClient()
+    login(client)
+    device = TotpDevice.objects.get()
+    TotpDevice.objects.filter(pk=device.pk).update(last_used_step=None)
+    from accounts import crypto
+
+    secret = crypto.decrypt(device.encrypted_secret, purpose="totp-secret")
+    client.post("/api/auth/mfa/verify/", {"code": pyotp.TOTP(secret).now()}, format="json")
+
+    with django_assert_max_num_queries(AUTHENTICATED_REQUEST_MAX_STATEMENTS):
+        assert client.get(ME).status_code == 200

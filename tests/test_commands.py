@@ -34,7 +34,9 @@ def test_flush_removes_expired_sessions_and_tokens_and_keeps_live_ones(make_user
     assert list(LoginSession.objects.values_list("user__username", flat=True)) == ["live"]
     assert set(OutstandingToken.objects.values_list("user__username", flat=True)) == {"live"}
     assert BlacklistedToken.objects.count() == 1
-    assert "Deleted 3 expired session(s) and 6 expired token(s)." in out.getvalue()
+    assert "Deleted 3 expired session(s), 6 expired token(s) and 0 expired login step(s)." in (
+        out.getvalue()
+    )
     assert live.get("/api/auth/me/").status_code == 200
     assert (
         live.post(

@@ -1,4 +1,4 @@
-"""Second factors: TOTP, recovery codes, the two-step login, and re-authentication.
+"""Second factors: TOTP, the two-step login, the proofs, and re-authentication.
 
 A login whose password is right, for an account with a factor, becomes a
 pending login (models.PendingLogin): the client holds its random token, which
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 
-from accounts import crypto, events
+from accounts import crypto, events, selectors
 from accounts.errors import (
     FactorAlreadyEnabled,
     FactorNotFound,
@@ -31,7 +31,6 @@ from accounts.errors import (
     NoActiveAccount,
 )
 from accounts.models import PendingLogin, RecoveryCode, TotpDevice, User
-from accounts.selectors import user_has_second_factor
 from accounts.services import passkeys, recovery_codes
 from accounts.services.sessions import session_login, session_reauthenticate
 from accounts.throttling import account_ident, rate_limit_hit
@@ -40,7 +39,6 @@ from accounts.tokens import TokenPair
 # A pending login dies after this many wrong codes; the per-account limit bounds it too.
 PENDING_LOGIN_MAX_FAILURES = 5
 _TOTP_SECRET = "totp-secret"
-_STEP_SECONDS = 30
 
 
 # --- TOTP ---------------------------------------------------------------------------------------
@@ -55,7 +53,7 @@ class TotpEnrolment:
 
 def totp_enrol(*, user: User) -> TotpEnrolment:
     """A new, pending TOTP secret; nothing changes for the login until a code confirms it."""
-    if TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+    if selectors.totp_enabled(user=user):
         raise FactorAlreadyEnabled()
     secret = pyotp.random_base32()
     TotpDevice.objects.update_or_create(
@@ -99,6 +97,16 @@ def totp_disable(*, user: User, ip_address: str | None) -> None:
         if not deleted:
             raise FactorNotFound()
         recovery_codes.factor_removed(user=user, method="totp", ip_address=ip_address)
+
+
+def factors_reset(*, user: User, ip_address: str | None) -> None:
+    """Remove every second factor of the user (an admin's help for a lost device): TOTP,
+    passkeys and recovery codes. Logins then take the password alone."""
+    with transaction.atomic():
+        TotpDevice.objects.filter(user=user).delete()
+        user.passkeys.all().delete()
+        RecoveryCode.objects.filter(user=user).delete()
+    events.record("mfa_removed", user_id=user.pk, method="all", by="admin", ip=ip_address)
 
 
 def _totp_step_use(device: TotpDevice, code: str) -> bool:
@@ -188,10 +196,6 @@ class PendingLoginStarted:
     methods: list[str]
 
 
-def login_needs_second_factor(*, user: User) -> bool:
-    return user_has_second_factor(user=user)
-
-
 def pending_login_start(
     *, user: User, user_agent: str, ip_address: str | None
 ) -> PendingLoginStarted:
@@ -206,22 +210,14 @@ def pending_login_start(
         user_agent=user_agent.replace("\x00", "")[:512],
         ip_address=ip_address,
         amr=["pwd"],
+        password_digest=_token_hash(user.password),
     )
     events.record("mfa_required", user_id=user.pk, ip=ip_address)
     return PendingLoginStarted(
-        token=token, expires_at=pending.expires_at, methods=second_factor_methods(user=user)
+        token=token,
+        expires_at=pending.expires_at,
+        methods=selectors.second_factor_methods_get(user=user),
     )
-
-
-def second_factor_methods(*, user: User) -> list[str]:
-    methods = []
-    if TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
-        methods.append("totp")
-    if RecoveryCode.objects.filter(user=user, used_at__isnull=True).exists():
-        methods.append("recovery_code")
-    if user.passkeys.exists():
-        methods.append("webauthn")
-    return methods
 
 
 def pending_login_get(*, token: str | None, user_agent: str) -> PendingLogin:
@@ -238,7 +234,7 @@ def pending_login_get(*, token: str | None, user_agent: str) -> PendingLogin:
         )
         .first()
     )
-    if pending is None:
+    if pending is None or pending.password_digest != _token_hash(pending.user.password):
         raise MfaTokenInvalid()
     if pending.user_agent != user_agent.replace("\x00", "")[:512]:
         # Another browser holds it: whoever that is, this login is over.

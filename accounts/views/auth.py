@@ -12,7 +12,7 @@ from rest_framework_simplejwt.views import (
     TokenRefreshView,
 )
 
-from accounts import events
+from accounts import events, selectors
 from accounts.authentication import CookieAwareJWTAuthentication
 from accounts.clients import is_app_client
 from accounts.cookies import REFRESH_COOKIE
@@ -111,7 +111,7 @@ class LoginView(PublicAPIView, TokenObtainPairView):
             raise
         user = serializer.user
         user_agent, ip_address = request.headers.get("User-Agent", ""), client_address(request)
-        if mfa.login_needs_second_factor(user=user):
+        if selectors.user_has_second_factor(user=user):
             started = mfa.pending_login_start(
                 user=user, user_agent=user_agent, ip_address=ip_address
             )

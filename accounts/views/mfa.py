@@ -89,6 +89,7 @@ class ClearMfaCookieOnRefusalMixin:
 
 
 class MfaStatusView(APIView):
+    open_before_second_factor = True
     docs_tag = "mfa"
 
     @swagger_auto_schema(
@@ -149,6 +150,7 @@ class TotpView(APIView):
 
 
 class TotpConfirmView(APIView):
+    open_before_second_factor = True
     docs_tag = "mfa"
 
     @swagger_auto_schema(
@@ -274,6 +276,7 @@ class MfaWebAuthnOptionsView(ClearMfaCookieOnRefusalMixin, PublicAPIView):
 
 
 class ReauthenticateView(APIView):
+    open_before_second_factor = True
     docs_tag = "mfa"
 
     @swagger_auto_schema(
@@ -314,6 +317,7 @@ class ReauthenticateView(APIView):
 
 
 class ReauthenticateOptionsView(APIView):
+    open_before_second_factor = True
     docs_tag = "mfa"
 
     @swagger_auto_schema(

@@ -41,6 +41,8 @@ SESSION_ID = openapi.Parameter(
 
 
 class MeView(APIView):
+    open_before_second_factor = True
+
     @swagger_auto_schema(
         operation_id="auth_me",
         responses={200: openapi.Response("The user of the access token.", MeSerializer)},
@@ -51,6 +53,7 @@ class MeView(APIView):
 
 
 class SessionListView(APIView):
+    open_before_second_factor = True
     docs_tag = "sessions"
 
     @swagger_auto_schema(
@@ -68,6 +71,7 @@ class SessionListView(APIView):
 
 
 class SessionDetailView(APIView):
+    open_before_second_factor = True
     docs_tag = "sessions"
 
     @swagger_auto_schema(
@@ -101,6 +105,7 @@ class SessionDetailView(APIView):
 
 
 class LogoutAllView(APIView):
+    open_before_second_factor = True
     docs_tag = "sessions"
 
     @swagger_auto_schema(

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from accounts.models import LoginSession
+from accounts.models import LoginSession, PendingLogin, WebAuthnChallenge
 
 
 def delete_in_batches(queryset, batch_size: int) -> int:
@@ -35,4 +35,13 @@ class Command(BaseCommand):
         tokens = delete_in_batches(
             OutstandingToken.objects.filter(expires_at__lte=now).order_by(), batch_size
         )
-        self.stdout.write(f"Deleted {sessions} expired session(s) and {tokens} expired token(s).")
+        # The leftovers of second-factor ceremonies: pending logins and WebAuthn challenges.
+        ceremonies = delete_in_batches(
+            WebAuthnChallenge.objects.filter(expires_at__lte=now).order_by(), batch_size
+        ) + delete_in_batches(
+            PendingLogin.objects.filter(expires_at__lte=now).order_by(), batch_size
+        )
+        self.stdout.write(
+            f"Deleted {sessions} expired session(s), {tokens} expired token(s) and "
+            f"{ceremonies} expired login step(s)."
+        )
