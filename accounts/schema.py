@@ -7,6 +7,8 @@ follow from how a view is built, so that no endpoint has to list them:
 - a throttle means 429 with Retry-After;
 - authentication means 401, and for unsafe methods 403 (CSRF, since the
   credential may be a cookie); no authentication means no security requirement;
+- a view closed to a session without a second factor means 403 too
+  (``mfa_enrolment_required``, under AUTH_MFA_REQUIRED_FOR_EVERYONE);
 - everything may answer 503 when the database does not.
 
 Each error answer's ``code`` is an enum: the codes the view states (``error(…,
@@ -29,6 +31,7 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from accounts.errors import ERROR_CODES, FIELD_ERROR_CODES
+from accounts.permissions import SecondFactorInSession
 
 BEARER = [{"Bearer": []}]
 # Refusals that come before any view, so that any path may answer them.
@@ -128,6 +131,16 @@ CSRF_FAILED = error(
     'code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the '
     "csrftoken cookie, or the Origin is not trusted.",
     codes=("csrf_failed",),
+)
+
+_SECOND_FACTOR = (
+    'code "mfa_enrolment_required": under AUTH_MFA_REQUIRED_FOR_EVERYONE, a session that has '
+    "not proved a second factor may only enrol one."
+)
+_SECOND_FACTOR_REQUIRED = error(_SECOND_FACTOR, codes=("mfa_enrolment_required",))
+_CSRF_OR_SECOND_FACTOR = error(
+    f"{CSRF_FAILED.description} Or {_SECOND_FACTOR}",
+    codes=("csrf_failed", "mfa_enrolment_required"),
 )
 
 _NOT_AUTHENTICATED = error(
@@ -247,7 +260,7 @@ class ApiAutoSchema(SwaggerAutoSchema):
     def _is_public(self) -> bool:
         return not self.view.authentication_classes
 
-    def _implied_responses(self) -> dict[str, openapi.Response]:
+    def _implied_responses(self) -> dict[str, ErrorAnswer]:
         implied = {}
         if self.get_request_serializer() is not None:
             implied |= {"400": _INVALID_BODY, "413": _TOO_LARGE, "415": _UNSUPPORTED}
@@ -255,7 +268,19 @@ class ApiAutoSchema(SwaggerAutoSchema):
             implied["429"] = _THROTTLED
         if not self._is_public():
             implied["401"] = _NOT_AUTHENTICATED
-            if self.method not in SAFE_METHODS:
+            unsafe = self.method not in SAFE_METHODS
+            if unsafe and self._needs_second_factor():
+                implied["403"] = _CSRF_OR_SECOND_FACTOR
+            elif unsafe:
                 implied["403"] = CSRF_FAILED
+            elif self._needs_second_factor():
+                implied["403"] = _SECOND_FACTOR_REQUIRED
         implied["503"] = _UNAVAILABLE
         return implied
+
+    def _needs_second_factor(self) -> bool:
+        """Whether AUTH_MFA_REQUIRED_FOR_EVERYONE may refuse a session without one here."""
+        return not getattr(self.view, "open_before_second_factor", False) and any(
+            isinstance(permission, SecondFactorInSession)
+            for permission in self.view.get_permissions()
+        )

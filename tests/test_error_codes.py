@@ -156,6 +156,13 @@ def test_an_endpoint_lists_the_codes_it_gives(spec):
         "disallowed_host",
     ]
     assert login_answers["429"]["schema"]["properties"]["code"]["enum"] == ["throttled"]
+    change = spec["paths"]["/api/auth/password/change/"]["post"]["responses"]
+    # Closed to a session without a second factor under AUTH_MFA_REQUIRED_FOR_EVERYONE.
+    assert change["403"]["schema"]["properties"]["code"]["enum"] == [
+        "csrf_failed",
+        "mfa_enrolment_required",
+    ]
+    assert "403" not in me_answers  # me is open to such a session
     assert me_answers["401"]["schema"]["properties"]["code"]["enum"] == [
         "not_authenticated",
         "token_not_valid",

@@ -286,21 +286,26 @@ def _unquote(parts: list[str]) -> str:
 
 
 def _po_entries(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po file (no plurals or contexts: the service uses none)."""
+    """msgid -> msgstr of a .po file; of a plural entry, its one Korean form (nplurals=1)."""
     entries, key, current = {}, None, {}
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith(("msgid ", "msgstr ")):
+        if line.startswith(("msgid ", "msgid_plural ", "msgstr ", "msgstr[0] ")):
             key, _, rest = line.partition(" ")
-            current[key] = [rest]
+            current[key.replace("[0]", "")] = [rest]
         elif line.startswith('"') and key:
-            current[key].append(line)
+            current[key.replace("[0]", "")].append(line)
         elif not line.strip():
             if "msgid" in current:
                 msgid, msgstr = current["msgid"], current.get("msgstr", ['""'])
                 entries[_unquote(msgid)] = _unquote(msgstr)
+                if "msgid_plural" in current:
+                    _PLURALS[_unquote(msgid)] = _unquote(current["msgid_plural"])
             key, current = None, {}
     entries.pop("", None)
     return entries
+
+
+_PLURALS: dict[str, str] = {}
 
 
 def test_every_message_of_the_catalogue_is_translated():
@@ -322,9 +327,14 @@ def test_the_compiled_catalogue_is_the_committed_one():
 
     entries = _po_entries(CATALOGUE / "django.po")
 
-    assert {msgid: catalogue.gettext(msgid) for msgid in entries} == entries, (
-        "django.mo is older than django.po: run `make messages`"
-    )
+    compiled = {
+        msgid: catalogue.ngettext(msgid, _PLURALS[msgid], 1)
+        if msgid in _PLURALS
+        else catalogue.gettext(msgid)
+        for msgid in entries
+    }
+
+    assert compiled == entries, "django.mo is older than django.po: run `make messages`"
 
 
 _SOURCE_MESSAGE = re.compile(r"""\b(?:gettext|gettext_lazy|_)\(\s*"((?:[^"\\]|\\.)*)"\s*\)""")

@@ -37,7 +37,7 @@ export interface Error {
   /** A sentence, in the language of Accept-Language. */
   detail: string;
   /** What to branch on: the same in every language. */
-  code: "already_enabled" | "ambiguous_credentials" | "csrf_failed" | "disallowed_host" | "email_not_verified" | "invalid_code" | "invalid_credential" | "invalid_link" | "method_not_allowed" | "mfa_required" | "mfa_token_invalid" | "no_active_account" | "no_refresh_token" | "not_acceptable" | "not_authenticated" | "not_found" | "parse_error" | "reauthentication_required" | "request_too_large" | "server_error" | "service_unavailable" | "throttled" | "token_not_valid" | "token_rotated" | "unsupported_media_type";
+  code: "already_enabled" | "ambiguous_credentials" | "csrf_failed" | "disallowed_host" | "email_not_verified" | "invalid_code" | "invalid_credential" | "invalid_link" | "method_not_allowed" | "mfa_enrolment_required" | "mfa_required" | "mfa_token_invalid" | "no_active_account" | "no_refresh_token" | "not_acceptable" | "not_authenticated" | "not_found" | "parse_error" | "reauthentication_required" | "request_too_large" | "server_error" | "service_unavailable" | "throttled" | "token_not_valid" | "token_rotated" | "unsupported_media_type";
 }
 
 export interface FieldError {
@@ -1102,12 +1102,12 @@ export interface Operations {
         /** What to branch on: the same in every language. */
         code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
       };
-      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. Or code "mfa_enrolment_required": under AUTH_MFA_REQUIRED_FOR_EVERYONE, a session that has not proved a second factor may only enrol one. */
       "403": {
         /** A sentence, in the language of Accept-Language. */
         detail: string;
         /** What to branch on: the same in every language. */
-        code: "csrf_failed";
+        code: "csrf_failed" | "mfa_enrolment_required";
       };
       /** code "request_too_large": the body is over 64 KiB. */
       "413": {
