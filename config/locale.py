@@ -19,17 +19,27 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation.trans_real import parse_accept_lang_header
+from django.utils.translation.trans_real import (
+    LANGUAGE_CODE_MAX_LENGTH,
+    parse_accept_lang_header,
+)
 
 from config.errors import API_PREFIX
 
 SPEAKING_PREFIXES = (API_PREFIX, "/admin/", "/healthz/")
 
 
-@lru_cache(maxsize=1000)
 def language_chosen(accept_language: str) -> str:
     """The first language of LANGUAGES that the header accepts (``ko-KR`` is ``ko``), by its
     quality values, else LANGUAGE_CODE's."""
+    if len(accept_language) > LANGUAGE_CODE_MAX_LENGTH:
+        # Rare, and parsed only up to that length: such keys would only bloat the cache.
+        return _language_chosen.__wrapped__(accept_language)
+    return _language_chosen(accept_language)
+
+
+@lru_cache(maxsize=1000)
+def _language_chosen(accept_language: str) -> str:
     for code, _quality in parse_accept_lang_header(accept_language):
         if code == "*":
             break

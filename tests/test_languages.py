@@ -89,6 +89,18 @@ def test_an_unsupported_language_gets_english(db, language):
     assert not any(HANGUL.search(e["message"]) for e in response.json()["errors"])
 
 
+def test_a_long_header_is_read_as_django_reads_it_and_not_cached(db):
+    from config.locale import _language_chosen
+
+    korean_late = "x-" + "a" * 600 + ",ko"
+    korean_early = "ko," + ",".join(["x-padding"] * 100)
+    before = _language_chosen.cache_info().currsize
+
+    assert post(SIGNUP, WEAK_SIGNUP, korean_late)["Content-Language"] == "en"
+    assert post(SIGNUP, WEAK_SIGNUP, korean_early)["Content-Language"] == "ko"
+    assert _language_chosen.cache_info().currsize == before
+
+
 def test_the_languages_are_only_those_the_service_is_translated_into(db):
     # Django speaks French, the service does not: no answer half in French.
     assert [code for code, _ in settings.LANGUAGES] == ["en", "ko"]
