@@ -7,7 +7,7 @@ PORT ?= 8000
 EXAMPLE_PORT ?= 3000
 JS := clients/js
 
-.PHONY: run test test-fast test-postgres lint setup js-setup js-types migrate superuser bench clean example email-worker
+.PHONY: run test test-fast test-postgres lint setup js-setup js-types messages migrate superuser bench clean example email-worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ js-setup: $(JS)/node_modules/.package-lock.json
 js-types: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py generate_swagger -f json - \
 	  | node $(JS)/scripts/generate-schema-types.mjs - > $(JS)/schema.d.ts
+
+# The translation catalogue of the service's own messages and emails: new or changed messages
+# come into accounts/locale/*/LC_MESSAGES/django.po (to translate), then every .po is compiled
+# into the .mo the service reads (committed, so that running needs no gettext). Needs GNU
+# gettext (apt-get install gettext).
+MESSAGES_IGNORE := $(foreach dir,.venv tests clients bench deploy examples docs staticfiles,--ignore '$(dir)/*')
+messages: setup
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --all --no-location $(MESSAGES_IGNORE)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 migrate: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput

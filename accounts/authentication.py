@@ -1,5 +1,6 @@
 """JWT authentication that checks the token's session and knows where the token came from."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -17,7 +18,9 @@ def enforce_csrf(request) -> None:
     """Django's CSRF check as DRF applies it to cookie credentials: 403 ``csrf_failed``."""
     reason = csrf_failure(request)
     if reason:
-        raise exceptions.PermissionDenied(f"CSRF Failed: {reason}", code="csrf_failed")
+        raise exceptions.PermissionDenied(
+            _("CSRF Failed: %(reason)s") % {"reason": reason}, code="csrf_failed"
+        )
 
 
 class CookieAwareJWTAuthentication(JWTAuthentication):
@@ -62,5 +65,5 @@ class CookieAwareJWTAuthentication(JWTAuthentication):
             user_id=validated_token.payload.get(api_settings.USER_ID_CLAIM),
         )
         if user is None:
-            raise TokenInvalid("Session has ended")
+            raise TokenInvalid(_("Session has ended"))
         return user

@@ -42,7 +42,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, close_old_connections, transaction
 from django.db.models import Count, Min, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import crypto, events
 from accounts.models import OutboxEmail
@@ -76,7 +76,9 @@ def email_send(*, template: str, user, context: dict, to: str | None = None) -> 
         "frontend_url": settings.FRONTEND_URL,
         **context,
     }
-    payload = json.dumps({"to": to, "context": context}, default=str)
+    # The worker has no request: the email keeps the language of the one that caused it.
+    language = translation.get_language()
+    payload = json.dumps({"to": to, "context": context, "language": language}, default=str)
     email = OutboxEmail.objects.create(
         user_id=user.pk,
         template=template,
@@ -86,14 +88,18 @@ def email_send(*, template: str, user, context: dict, to: str | None = None) -> 
         transaction.on_commit(lambda: outbox_deliver(email_id=email.pk), robust=True)
 
 
-def email_render(*, template: str, to: str, context: dict) -> EmailMultiAlternatives:
-    """The message of ``accounts/email/<template>{_subject.txt,.txt,.html}``."""
+def email_render(
+    *, template: str, to: str, context: dict, language: str | None = None
+) -> EmailMultiAlternatives:
+    """The message of ``accounts/email/<template>{_subject.txt,.txt,.html}``, written in
+    ``language`` (None: LANGUAGE_CODE)."""
     base = f"{TEMPLATE_DIR}/{template}"
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"{base}.txt", context), to=[to]
-    )
-    message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        message = EmailMultiAlternatives(
+            subject=subject, body=render_to_string(f"{base}.txt", context), to=[to]
+        )
+        message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
     return message
 
 
@@ -154,7 +160,12 @@ def outbox_deliver_claimed(claim: Claim, *, connection) -> bool:
     """Send a claimed email over ``connection``; mark it sent, or put it back to try later."""
     try:
         data = _unsealed(claim.payload)
-        message = email_render(template=claim.template, to=data["to"], context=data["context"])
+        message = email_render(
+            template=claim.template,
+            to=data["to"],
+            context=data["context"],
+            language=data.get("language"),
+        )
         message.connection = connection
         message.send()
     except Exception as exc:

@@ -123,3 +123,61 @@ class SecondFactorRequired(exceptions.PermissionDenied):
         "reauthenticate with it."
     )
     default_code = "mfa_enrolment_required"
+
+
+# --- Every code a client can branch on ----------------------------------------------------
+
+# The ``code`` of an error body (``{detail, code}``), with the statuses it comes with: the
+# refusals above, DRF's and SimpleJWT's that the service lets through, and the plumbing's
+# (config.errors, config.hosts, accounts.cookie_guard). docs/api.md tables them all, the
+# schema has them as an enum, and the tests hold the three (and the source) to each other.
+ERROR_CODES: dict[str, tuple[int, ...]] = {
+    "parse_error": (400,),
+    "no_refresh_token": (400,),
+    "invalid_link": (400,),
+    "invalid_code": (400,),
+    "invalid_credential": (400, 401),
+    "disallowed_host": (400,),
+    "not_authenticated": (401,),
+    "token_not_valid": (401,),
+    "token_rotated": (401,),
+    "no_active_account": (401,),
+    "email_not_verified": (401,),
+    "ambiguous_credentials": (401,),
+    "reauthentication_required": (401,),
+    "mfa_required": (401,),
+    "mfa_token_invalid": (401,),
+    "csrf_failed": (403,),
+    "mfa_enrolment_required": (403,),
+    "not_found": (404,),
+    "method_not_allowed": (405,),
+    "not_acceptable": (406,),
+    "already_enabled": (409,),
+    "request_too_large": (413,),
+    "unsupported_media_type": (415,),
+    "throttled": (429,),
+    "server_error": (500,),
+    "service_unavailable": (503,),
+}
+
+# The ``code`` of one entry of a validation error's ``errors`` list (always a 400). They
+# come from DRF's fields (``required`` … ``not_a_dict``), Django's email and password
+# validators, and the service's own (accounts.identifiers, accounts.serializers).
+FIELD_ERROR_CODES: tuple[str, ...] = (
+    "required",
+    "null",
+    "blank",
+    "invalid",
+    "max_length",
+    "null_characters_not_allowed",
+    "not_a_dict",
+    "unique",
+    "password_too_short",
+    "password_too_common",
+    "password_entirely_numeric",
+    "password_too_similar",
+    "password_incorrect",
+    "one_proof_required",
+    "read_only",
+    "unchanged",
+)

@@ -3,6 +3,7 @@
 Its size is bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (see config.errors).
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ParseError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
@@ -30,13 +31,13 @@ class StrictJSONParser(JSONParser):
             data = json.loads(stream.read())
             storable = _storable(data)
         except ValueError as exc:
-            raise ParseError(f"JSON parse error - {exc}") from None
+            raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
         except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply") from None
+            raise ParseError(_("JSON parse error - nested too deeply")) from None
         if not isinstance(data, dict):
-            raise ParseError("JSON parse error - the body must be a JSON object")
+            raise ParseError(_("JSON parse error - the body must be a JSON object"))
         if not storable:
-            raise ParseError("JSON parse error - the body holds an invalid unicode escape")
+            raise ParseError(_("JSON parse error - the body holds an invalid unicode escape"))
         return data
 
 

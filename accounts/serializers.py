@@ -1,6 +1,11 @@
 """Request and response shapes of the auth API; the docs are generated from them."""
 
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
 from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
 from accounts import identifiers
@@ -68,13 +73,15 @@ def username_unique_validate(value: str, *, exclude: User | None = None) -> None
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
         raise serializers.ValidationError(
-            "A user with that username already exists.", code="unique"
+            _("A user with that username already exists."), code="unique"
         )
 
 
 def email_unique_validate(value: str) -> None:
     if User.objects.filter(email_canonical=identifiers.email_canonical(value)).exists():
-        raise serializers.ValidationError("A user with that email already exists.", code="unique")
+        raise serializers.ValidationError(
+            _("A user with that email already exists."), code="unique"
+        )
 
 
 class SignupSerializer(serializers.Serializer):
@@ -128,7 +135,9 @@ class PasswordChangeSerializer(serializers.Serializer):
 
     def validate_old_password(self, value: str) -> str:
         if not self.context["request"].user.check_password(value):
-            raise serializers.ValidationError("The old password is not correct.")
+            raise serializers.ValidationError(
+                _("The old password is not correct."), code="password_incorrect"
+            )
         return value
 
     def validate_new_password(self, value: str) -> str:
@@ -156,9 +165,9 @@ class MeUpdateSerializer(serializers.Serializer):
         errors = {
             name: [
                 serializers.ErrorDetail(
-                    "The address changes through POST /api/auth/email/change/."
+                    _("The address changes through POST /api/auth/email/change/.")
                     if name == "email"
-                    else "This field cannot be changed.",
+                    else _("This field cannot be changed."),
                     code="read_only",
                 )
             ]
@@ -184,7 +193,7 @@ class EmailChangeSerializer(serializers.Serializer):
         current = self.context["request"].user.email
         if current and identifiers.email_canonical(value) == identifiers.email_canonical(current):
             raise serializers.ValidationError(
-                "This is the account's address already.", code="unchanged"
+                _("This is the account's address already."), code="unchanged"
             )
         email_unique_validate(value)
         return value
@@ -300,13 +309,28 @@ class WebAuthnCredentialField(serializers.DictField):
 
 
 class _OneProofSerializer(serializers.Serializer):
-    """Exactly one of the proofs a subclass declares."""
+    """Exactly one of the proofs a subclass declares.
 
-    def validate(self, attrs):
-        offered = [name for name in self.fields if name in attrs and name != "mfa_token"]
-        if len(offered) != 1:
-            names = ", ".join(n for n in self.fields if n != "mfa_token")
-            raise serializers.ValidationError(f"Give exactly one of: {names}.", code="invalid")
+    Checked with the fields, not after them, so that a request with two proofs and a
+    malformed one hears of both at once.
+    """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        proofs = [name for name in self.fields if name != "mfa_token"]
+        errors = {}
+        if sum(name in data for name in proofs) != 1:
+            message = _("Give exactly one of: %(names)s.") % {"names": ", ".join(proofs)}
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = [
+                ErrorDetail(message, code="one_proof_required")
+            ]
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({**exc.detail, **errors}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
 
 

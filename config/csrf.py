@@ -12,6 +12,19 @@ import re
 
 from django.conf import settings
 from django.middleware import csrf
+from django.utils.translation import gettext_lazy as _
+
+# Django's reasons are English constants; those that hold no value are said in the
+# request's language (the others, naming an origin or a header, stay as Django words them).
+_TRANSLATED_REASONS = {
+    csrf.REASON_NO_CSRF_COOKIE: _("CSRF cookie not set."),
+    csrf.REASON_CSRF_TOKEN_MISSING: _("CSRF token missing."),
+    csrf.REASON_NO_REFERER: _("Referer checking failed - no Referer."),
+    csrf.REASON_MALFORMED_REFERER: _("Referer checking failed - Referer is malformed."),
+    csrf.REASON_INSECURE_REFERER: _(
+        "Referer checking failed - Referer is insecure while host is secure."
+    ),
+}
 
 
 def origin_trusted_by_pattern(origin: str) -> bool:
@@ -34,4 +47,5 @@ def csrf_failure(request) -> str | None:
     """Why the request fails the CSRF check, or None when it passes."""
     check = _CsrfCheck(lambda request: None)
     check.process_request(request)  # reads the csrftoken cookie into request.META
-    return check.process_view(request, None, (), {})
+    reason = check.process_view(request, None, (), {})
+    return reason and str(_TRANSLATED_REASONS.get(reason, reason))

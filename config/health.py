@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
@@ -74,7 +75,7 @@ class HealthView(PublicAPIView):
                 {
                     "status": "error",
                     "database": "unavailable",
-                    "detail": "The database does not answer.",
+                    "detail": gettext("The database does not answer."),
                 },
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )

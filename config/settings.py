@@ -44,10 +44,21 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
 USE_TZ = True
+
+
+# --- Languages ------------------------------------------------------------------------
+
+# Answers follow Accept-Language among these (config/locale.py), English otherwise. A
+# language is listed once the service's own messages and emails are translated into it
+# (accounts/locale/<language>/LC_MESSAGES, `make messages`): Django, DRF and SimpleJWT
+# speak many more, and an answer must not mix two languages.
+USE_I18N = True
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ko", "Korean")]
+# The catalogue of accounts/ and config/ alike (`make messages` writes it).
+LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]
 
 
 # --- Applications and middleware ------------------------------------------------
@@ -72,6 +83,8 @@ MIDDLEWARE = [
     # First, so that its duration and status cover every other layer.
     "config.request_log.RequestLogMiddleware",
     "config.cache_control.ApiNoStoreMiddleware",
+    # Before any layer that may refuse the request, so that its refusal is translated too.
+    "config.locale.AcceptLanguageMiddleware",
     # Before anything reads the client's address, scheme or host.
     "config.proxies.TrustedProxyMiddleware",
     "config.hosts.DisallowedHostMiddleware",

@@ -57,6 +57,19 @@ def cookie(client, name: str) -> str:
     return client.cookies[name].value
 
 
+def field_errors(response) -> dict:
+    """A validation error's DRF part, ``{field: [message, …]}``, without its ``detail`` and
+    ``errors``; each message of a top-level field is in ``errors`` with its field."""
+    body = response.json()
+    assert response.status_code == 400 and isinstance(body.get("errors"), list), body
+    fields = {key: value for key, value in body.items() if key not in ("detail", "errors")}
+    listed = {(error["field"], error["message"]) for error in body["errors"]}
+    for field, messages in fields.items():
+        if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+            assert {(field, message) for message in messages} <= listed, body
+    return fields
+
+
 def assert_cookies_cleared(response):
     for name in ("access_token", "refresh_token"):
         assert response.cookies[name].value == ""

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 
 from accounts import crypto, events, selectors
@@ -78,7 +79,7 @@ def totp_confirm(*, user: User, code: str, ip_address: str | None) -> list[str]:
     with transaction.atomic():
         device = TotpDevice.objects.select_for_update().filter(user=user).first()
         if device is None or device.confirmed_at is not None:
-            raise FactorNotFound("There is no TOTP enrolment to confirm: start one first.")
+            raise FactorNotFound(_("There is no TOTP enrolment to confirm: start one first."))
         confirmed = _totp_step_use(device, code)
         if confirmed:
             device.confirmed_at = timezone.now()
@@ -258,7 +259,7 @@ def pending_login_complete(
     if method is None:
         failures = _pending_login_failed(pending)
         if failures >= PENDING_LOGIN_MAX_FAILURES:
-            raise Throttled(detail="Too many wrong codes: log in again.")
+            raise Throttled(detail=_("Too many wrong codes: log in again."))
         raise InvalidCode()
     # Used once: of two requests racing with one token, only one finishes.
     finished = PendingLogin.objects.filter(pk=pending.pk, used_at__isnull=True).update(

@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from webauthn import (
     base64url_to_bytes,
     generate_authentication_options,
@@ -285,7 +286,7 @@ def _transports(credential: dict) -> list[str]:
 def _own_passkey(user: User, passkey_id) -> Passkey:
     passkey = Passkey.objects.filter(user=user, pk=passkey_id).first()
     if passkey is None:
-        raise FactorNotFound("There is no such passkey.")
+        raise FactorNotFound(_("There is no such passkey."))
     return passkey
 
 

@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import events
 from accounts.errors import FactorNotFound
@@ -24,7 +25,7 @@ RECOVERY_CODE_COUNT = 10
 def recovery_codes_regenerate(*, user: User, ip_address: str | None) -> list[str]:
     """New codes, the old ones dead; only for an account that has a factor to recover."""
     if not user_has_second_factor(user=user):
-        raise FactorNotFound("Recovery codes stand in for a second factor: enrol one first.")
+        raise FactorNotFound(_("Recovery codes stand in for a second factor: enrol one first."))
     with transaction.atomic():
         codes = recovery_codes_replace(user)
         notify(user=user, kind="recovery_codes_regenerated", ip_address=ip_address)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
@@ -88,7 +89,7 @@ def session_reauthenticate(*, session_id, method: str) -> TokenPair:
         .first()
     )
     if session is None:
-        raise TokenInvalid("Session has ended")
+        raise TokenInvalid(gettext_lazy("Session has ended"))
     session.auth_time = timezone.now()
     session.amr = [*session.amr, method] if method not in session.amr else session.amr
     try:
@@ -180,7 +181,7 @@ def _session_live_for(token: SessionRefreshToken) -> LoginSession:
         session_id=token.session_id, user_id=token.payload.get(api_settings.USER_ID_CLAIM)
     )
     if session is None:
-        raise TokenInvalid("Session has ended")
+        raise TokenInvalid(gettext_lazy("Session has ended"))
     return session
 
 

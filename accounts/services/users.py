@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 
@@ -22,12 +23,12 @@ def user_create(*, username: str, email: str, password: str) -> User:
     except IntegrityError:
         # Two signups raced past the serializer's uniqueness check.
         raise exceptions.ValidationError(
-            {"username": ["A user with that username or email already exists."]}, code="unique"
+            {"username": [_("A user with that username or email already exists.")]}, code="unique"
         ) from None
     except DataError:
         # Validation bounds every value, so this is a bug; still a 400, never a 500.
         raise exceptions.ValidationError(
-            {"detail": "A value does not fit its field."}, code="invalid"
+            _("A value does not fit its field."), code="invalid"
         ) from None
 
 

@@ -1,6 +1,7 @@
 """Signup, login, refresh, logout, the CSRF token and the session probe: the public doors."""
 
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import exceptions, status
@@ -88,7 +89,10 @@ class LoginView(PublicAPIView, TokenObtainPairView):
             ),
             401: error(
                 'code "no_active_account": wrong password, unknown or inactive user, all alike; '
-                'code "email_not_verified" when verification is mandatory.'
+                'code "email_not_verified" when verification is mandatory; code "mfa_required" '
+                "for an account with a second factor (the body also has methods and "
+                "mfa_expires_at; finish with POST mfa/verify/).",
+                codes=("no_active_account", "email_not_verified", "mfa_required"),
             ),
         },
     )
@@ -131,6 +135,7 @@ class RefreshView(ClearCookiesOnRefusalMixin, PublicAPIView, TokenRefreshView):
                 "rotated within the grace (another tab refreshed first): the newest token is "
                 "already in the cookies, so retry the request; nothing is cleared.",
                 CLEARS_AUTH_COOKIES,
+                codes=("token_not_valid", "token_rotated"),
             ),
             403: CSRF_FAILED,
         },
@@ -147,7 +152,7 @@ class RefreshView(ClearCookiesOnRefusalMixin, PublicAPIView, TokenRefreshView):
         if raw_refresh is None:
             raise NoRefreshToken()
         pair = sessions.session_refresh(raw_refresh=raw_refresh)
-        return token_response(request, {"detail": "token refreshed"}, pair)
+        return token_response(request, {"detail": gettext("token refreshed")}, pair)
 
 
 class LogoutView(ClearCookiesOnRefusalMixin, PublicAPIView, TokenBlacklistView):
@@ -161,7 +166,9 @@ class LogoutView(ClearCookiesOnRefusalMixin, PublicAPIView, TokenBlacklistView):
             ),
             400: NO_REFRESH_TOKEN,
             401: error(
-                'code "token_not_valid"; the auth cookies are cleared.', CLEARS_AUTH_COOKIES
+                'code "token_not_valid"; the auth cookies are cleared.',
+                CLEARS_AUTH_COOKIES,
+                codes=("token_not_valid",),
             ),
             403: CSRF_FAILED,
         },

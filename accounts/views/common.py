@@ -3,6 +3,7 @@ cleared cookies, and the session of the request."""
 
 from django.conf import settings
 from django.middleware.csrf import rotate_token
+from django.utils.translation import gettext
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -29,6 +30,7 @@ NO_REFRESH_TOKEN = field_errors(
     '"no refresh token" (code "no_refresh_token"), or `refresh` is not a string; '
     "the auth cookies are cleared.",
     CLEARS_AUTH_COOKIES,
+    codes=("no_refresh_token",),
 )
 
 
@@ -73,7 +75,7 @@ def login_response(request, user, pair: TokenPair) -> Response:
     if not app:
         rotate_token(request)
     response = token_response(
-        request, {"detail": "login success", "user": MeSerializer(user).data}, pair
+        request, {"detail": gettext("login success"), "user": MeSerializer(user).data}, pair
     )
     seen = devices.device_login_record(
         user=user,

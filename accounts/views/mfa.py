@@ -3,6 +3,7 @@ re-authentication."""
 
 from django.conf import settings
 from django.middleware.csrf import rotate_token
+from django.utils.translation import gettext
 from drf_yasg import openapi
 from drf_yasg.utils import no_body, swagger_auto_schema
 from rest_framework import status
@@ -310,7 +311,9 @@ class ReauthenticateView(APIView):
             ip_address=client_address(request),
         )
         auth_time = pair.access.auth_time
-        return token_response(request, {"detail": "reauthenticated", "auth_time": auth_time}, pair)
+        return token_response(
+            request, {"detail": gettext("reauthenticated"), "auth_time": auth_time}, pair
+        )
 
 
 class ReauthenticateOptionsView(APIView):

@@ -1,5 +1,7 @@
 """Password reset and email verification: public, they carry no credential, so no CSRF."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import status
@@ -24,8 +26,10 @@ from accounts.views.common import (
     validated,
 )
 
-PASSWORD_RESET_SENT = "If an active account has this address, a password reset link is on its way."
-VERIFICATION_SENT = "If this address awaits verification, a verification link is on its way."
+PASSWORD_RESET_SENT = _(
+    "If an active account has this address, a password reset link is on its way."
+)
+VERIFICATION_SENT = _("If this address awaits verification, a verification link is on its way.")
 _SENT = "Accepted; the same answer whether or not an email is sent."
 _LINK_FAILED = (
     'code "invalid_link": the uid or token is wrong or tampered with, the link has expired '
@@ -65,7 +69,9 @@ class PasswordResetConfirmView(PublicAPIView):
         request_body=PasswordResetConfirmSerializer,
         responses={
             200: openapi.Response('"password reset"; every session revoked.', DetailSerializer),
-            400: field_errors(f"{_LINK_FAILED}; or field errors: a weak new_password."),
+            400: field_errors(
+                f"{_LINK_FAILED}; or field errors: a weak new_password.", codes=("invalid_link",)
+            ),
         },
     )
     def post(self, request):
@@ -83,7 +89,7 @@ class PasswordResetConfirmView(PublicAPIView):
             password=data["new_password"],
             ip_address=client_address(request),
         )
-        return Response({"detail": "password reset"})
+        return Response({"detail": gettext("password reset")})
 
 
 class EmailVerifyView(PublicAPIView):
@@ -94,7 +100,9 @@ class EmailVerifyView(PublicAPIView):
         request_body=EmailLinkSerializer,
         responses={
             200: openapi.Response('"email verified".', DetailSerializer),
-            400: field_errors(f"{_LINK_FAILED}; or field errors: a missing field."),
+            400: field_errors(
+                f"{_LINK_FAILED}; or field errors: a missing field.", codes=("invalid_link",)
+            ),
         },
     )
     def post(self, request):
@@ -105,7 +113,7 @@ class EmailVerifyView(PublicAPIView):
         """
         serializer = validated(EmailLinkSerializer, request)
         recovery.email_verify(**serializer.validated_data, ip_address=client_address(request))
-        return Response({"detail": "email verified"})
+        return Response({"detail": gettext("email verified")})
 
 
 class EmailVerificationResendView(PublicAPIView):

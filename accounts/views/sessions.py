@@ -1,5 +1,6 @@
 """The signed-in user's sessions, logging out everywhere, and the password."""
 
+from django.utils.translation import gettext
 from drf_yasg import openapi
 from drf_yasg.utils import no_body, swagger_auto_schema
 from rest_framework import exceptions, status
@@ -69,7 +70,9 @@ class SessionDetailView(APIView):
                 "Revoked; the auth cookies are cleared when it was the current session.",
                 headers=CLEARS_AUTH_COOKIES,
             ),
-            404: error('code "not_found": no such active session of this user.'),
+            404: error(
+                'code "not_found": no such active session of this user.', codes=("not_found",)
+            ),
         },
     )
     def delete(self, request, session_id):
@@ -116,7 +119,7 @@ class PasswordChangeView(APIView):
         request_body=PasswordChangeSerializer,
         responses={
             200: openapi.Response('"password changed"; this session goes on.', DetailSerializer),
-            400: field_errors("Wrong old password, or a weak new one."),
+            400: field_errors("Wrong old password, or a weak new one.", codes=()),
         },
     )
     def post(self, request):
@@ -133,4 +136,4 @@ class PasswordChangeView(APIView):
             ip_address=client_address(request),
             user_agent=request.headers.get("User-Agent", ""),
         )
-        return Response({"detail": "password changed"})
+        return Response({"detail": gettext("password changed")})

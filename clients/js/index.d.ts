@@ -5,6 +5,7 @@ import type {
   Csrf,
   Detail,
   Error as ErrorBody,
+  FieldError as FieldErrorBody,
   LoginResponse,
   Me,
   Reauthenticated,
@@ -17,9 +18,12 @@ export type * from "./schema.js";
 /** One field error, as in the API's `errors` list (`code` is null in the older body shape). */
 export interface FieldError {
   field: string;
-  code: string | null;
+  code: FieldErrorCode | (string & {}) | null;
   message: string;
 }
+
+/** The code of a field error (schema.d.ts has them from the server's schema). */
+export type FieldErrorCode = FieldErrorBody["code"];
 
 /** A refused call: `status`, the JSON `body`, its `code` and its field `errors`. */
 export declare class ApiError extends globalThis.Error {
@@ -35,26 +39,8 @@ export declare class ApiError extends globalThis.Error {
   readonly retryAfter: number | null;
 }
 
-/** The codes a front end branches on; the API reference lists every one. */
-export type ErrorCode =
-  | "not_authenticated"
-  | "token_not_valid"
-  | "token_rotated"
-  | "no_refresh_token"
-  | "no_active_account"
-  | "email_not_verified"
-  | "csrf_failed"
-  | "invalid_link"
-  | "throttled"
-  | "mfa_required"
-  | "mfa_token_invalid"
-  | "invalid_code"
-  | "invalid_credential"
-  | "reauthentication_required"
-  | "ambiguous_credentials"
-  | "request_too_large"
-  | "unsupported_media_type"
-  | "service_unavailable";
+/** Every code of an error body, from the server's schema; the API reference explains each. */
+export type ErrorCode = ErrorBody["code"];
 
 /** The body of an `mfa_required` refusal at login (the second step is verifyMfa()). */
 export interface MfaChallenge extends ErrorBody {

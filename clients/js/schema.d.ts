@@ -38,8 +38,19 @@ export interface EmailRequest {
 }
 
 export interface Error {
+  /** A sentence, in the language of Accept-Language. */
   detail: string;
-  code: string;
+  /** What to branch on: the same in every language. */
+  code: "already_enabled" | "ambiguous_credentials" | "csrf_failed" | "disallowed_host" | "email_not_verified" | "invalid_code" | "invalid_credential" | "invalid_link" | "method_not_allowed" | "mfa_enrolment_required" | "mfa_required" | "mfa_token_invalid" | "no_active_account" | "no_refresh_token" | "not_acceptable" | "not_authenticated" | "not_found" | "parse_error" | "reauthentication_required" | "request_too_large" | "server_error" | "service_unavailable" | "throttled" | "token_not_valid" | "token_rotated" | "unsupported_media_type";
+}
+
+export interface FieldError {
+  /** The request's field, a nested one with dots (credential.id); non_field_errors for the request as a whole. */
+  field: string;
+  /** What to branch on: the same in every language. */
+  code: "required" | "null" | "blank" | "invalid" | "max_length" | "null_characters_not_allowed" | "not_a_dict" | "unique" | "password_too_short" | "password_too_common" | "password_entirely_numeric" | "password_too_similar" | "password_incorrect" | "one_proof_required" | "read_only" | "unchanged";
+  /** The message, as under the field's own key. */
+  message: string;
 }
 
 export interface Health {
@@ -241,7 +252,12 @@ export interface Operations {
       /** The token. */
       "200": Csrf;
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Ask to change the email address */
@@ -254,22 +270,56 @@ export interface Operations {
       "202": Detail;
       /** A malformed address, one another account has (code "unique"), or the account's own (code "unchanged"). */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Cancel a pending change of address from the notice sent to the current one */
@@ -282,16 +332,35 @@ export interface Operations {
       "200": Detail;
       /** code "invalid_link": the uid or token is wrong or tampered with, the link has expired (AUTH_PASSWORD_RESET_TIMEOUT_SECONDS), was used, or a later request or a cancel replaced it. Or a missing field. */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Change the email address from the link sent to the new one */
@@ -304,16 +373,35 @@ export interface Operations {
       "200": Detail;
       /** code "invalid_link": the uid or token is wrong or tampered with, the link has expired (AUTH_PASSWORD_RESET_TIMEOUT_SECONDS), was used, or a later request or a cancel replaced it; also when another account has the address by now. Or a missing field. */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Verify the email address from an emailed link */
@@ -326,16 +414,35 @@ export interface Operations {
       "200": Detail;
       /** code "invalid_link": the uid or token is wrong or tampered with, the link has expired (AUTH_PASSWORD_RESET_TIMEOUT_SECONDS) or was already used; or field errors: a missing field. */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "invalid_link" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "invalid_link" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Email a new verification link */
@@ -348,18 +455,42 @@ export interface Operations {
       "202": Detail;
       /** Field errors, or a body that is not a JSON object (code "parse_error"). */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Log in: start a session and set the auth cookies */
@@ -372,20 +503,49 @@ export interface Operations {
       "200": LoginResponse;
       /** Field errors, or a body that is not a JSON object (code "parse_error"). */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "disallowed_host" | FieldError[] | undefined;
       };
-      /** code "no_active_account": wrong password, unknown or inactive user, all alike; code "email_not_verified" when verification is mandatory. */
-      "401": Error;
+      /** code "no_active_account": wrong password, unknown or inactive user, all alike; code "email_not_verified" when verification is mandatory; code "mfa_required" for an account with a second factor (the body also has methods and mfa_expires_at; finish with POST mfa/verify/). */
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "no_active_account" | "email_not_verified" | "mfa_required" | "ambiguous_credentials";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Log out: revoke this session and clear the auth cookies */
@@ -398,20 +558,49 @@ export interface Operations {
       "204": null;
       /** "no refresh token" (code "no_refresh_token"), or `refresh` is not a string; the auth cookies are cleared. */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "no_refresh_token" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "no_refresh_token" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "token_not_valid"; the auth cookies are cleared. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Revoke every session of the user */
@@ -422,11 +611,26 @@ export interface Operations {
       /** All sessions revoked. */
       "204": null;
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** The logged-in user */
@@ -437,9 +641,19 @@ export interface Operations {
       /** The user of the access token. */
       "200": Me;
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Close the account */
@@ -450,11 +664,26 @@ export interface Operations {
       /** Closed: every session revoked, the account anonymised. */
       "204": null;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Change the username, first or last name */
@@ -467,20 +696,49 @@ export interface Operations {
       "200": Me;
       /** Field errors as at signup: a taken username (in canonical form), one breaking the rules; a field that cannot change here (code "read_only"), such as email. */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host" | FieldError[] | undefined;
       };
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Make new recovery codes */
@@ -491,13 +749,33 @@ export interface Operations {
       /** New codes; the old ones are dead. */
       "200": RecoveryCodes;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "not_found": the account has no second factor to recover. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** The user's second factors: TOTP, how many recovery codes remain, passkeys */
@@ -508,9 +786,19 @@ export interface Operations {
       /** The user's factors. */
       "200": MfaStatus;
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Confirm the authenticator app with one of its codes */
@@ -523,23 +811,56 @@ export interface Operations {
       "200": RecoveryCodes;
       /** code "invalid_code": not a current code of the app; or field errors. */
       "400": {
-        detail?: string;
-        /** The error's code, or the messages of the code field. */
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** The error's code (parse_error, no_refresh_token, invalid_link, invalid_code, invalid_credential, disallowed_host), or the messages of the code field. */
         code?: unknown;
-        [key: string]: string[] | string | unknown | undefined;
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | unknown | FieldError[] | undefined;
       };
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "not_found": no enrolment is pending. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Turn TOTP off */
@@ -550,13 +871,33 @@ export interface Operations {
       /** TOTP removed. */
       "204": null;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "not_found": TOTP is not enabled. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Start enrolling an authenticator app */
@@ -567,13 +908,33 @@ export interface Operations {
       /** A pending TOTP secret; confirm it with a code. */
       "200": TotpEnrolment;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "already_enabled": TOTP is on; disable it first. */
-      "409": Error;
+      "409": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "already_enabled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Finish a login with a second factor */
@@ -586,23 +947,56 @@ export interface Operations {
       "200": LoginResponse;
       /** code "invalid_code": a wrong, replayed or used code, or an assertion that does not hold; the pending login goes on until it expires or is throttled. Or field errors. */
       "400": {
-        detail?: string;
-        /** The error's code, or the messages of the code field. */
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** The error's code (parse_error, no_refresh_token, invalid_link, invalid_code, invalid_credential, disallowed_host), or the messages of the code field. */
         code?: unknown;
-        [key: string]: string[] | string | unknown | undefined;
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | unknown | FieldError[] | undefined;
       };
       /** code "mfa_token_invalid": no pending login (the mfa_token is missing, expired, used, presented by another browser, or given up after too many wrong codes): log in again. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Options for finishing a pending login with a passkey */
@@ -613,13 +1007,33 @@ export interface Operations {
       /** Request options for the account's passkeys. */
       "200": WebAuthnOptions;
       /** code "mfa_token_invalid": no pending login (the mfa_token is missing, expired, used, presented by another browser, or given up after too many wrong codes): log in again. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Register a passkey */
@@ -632,20 +1046,49 @@ export interface Operations {
       "201": Passkey;
       /** code "invalid_credential": the credential does not verify; or field errors. */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Delete a passkey */
@@ -657,13 +1100,33 @@ export interface Operations {
       /** Deleted. */
       "204": null;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "not_found": no such passkey of this user. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** The user's passkeys, oldest first */
@@ -674,9 +1137,19 @@ export interface Operations {
       /** The user's passkeys. */
       "200": Passkey[];
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Log in with a passkey alone */
@@ -689,20 +1162,49 @@ export interface Operations {
       "200": LoginResponse;
       /** Field errors, or a body that is not a JSON object (code "parse_error"). */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "invalid_credential": the passkey could not be verified. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Options for a passwordless login with a passkey */
@@ -713,9 +1215,19 @@ export interface Operations {
       /** Request options. */
       "200": WebAuthnOptions;
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Options for registering a passkey */
@@ -726,11 +1238,26 @@ export interface Operations {
       /** Creation options. */
       "200": WebAuthnOptions;
       /** code "reauthentication_required": the session proved who the user is more than AUTH_REAUTHENTICATION_SECONDS ago; POST reauthenticate/ first. Or not authenticated. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Rename a passkey */
@@ -744,22 +1271,56 @@ export interface Operations {
       "200": Passkey;
       /** Field errors, or a body that is not a JSON object (code "parse_error"). */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "disallowed_host" | FieldError[] | undefined;
       };
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "not_found": no such passkey of this user. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Change the password; every other session is revoked */
@@ -772,22 +1333,56 @@ export interface Operations {
       "200": Detail;
       /** Wrong old password, or a weak new one. */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "disallowed_host" | FieldError[] | undefined;
       };
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
-      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
+      /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. Or code "mfa_enrolment_required": under AUTH_MFA_REQUIRED_FOR_EVERYONE, a session that has not proved a second factor may only enrol one. */
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed" | "mfa_enrolment_required";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Email a password reset link */
@@ -800,18 +1395,42 @@ export interface Operations {
       "202": Detail;
       /** Field errors, or a body that is not a JSON object (code "parse_error"). */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Set a new password from an emailed reset link */
@@ -824,16 +1443,35 @@ export interface Operations {
       "200": Detail;
       /** code "invalid_link": the uid or token is wrong or tampered with, the link has expired (AUTH_PASSWORD_RESET_TIMEOUT_SECONDS) or was already used; or field errors: a weak new_password. */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "invalid_link" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "invalid_link" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Prove who you are again, for a sensitive action */
@@ -846,21 +1484,49 @@ export interface Operations {
       "200": Reauthenticated;
       /** code "invalid_code": a wrong code or assertion; or field errors. */
       "400": {
-        detail?: string;
-        /** The error's code, or the messages of the code field. */
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** The error's code (parse_error, no_refresh_token, invalid_link, invalid_code, invalid_credential, disallowed_host), or the messages of the code field. */
         code?: unknown;
-        [key: string]: string[] | string | unknown | undefined;
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | unknown | FieldError[] | undefined;
       };
       /** code "no_active_account": a wrong password; or no valid access token. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "invalid_credential" | "not_authenticated" | "token_not_valid" | "token_rotated" | "no_active_account" | "email_not_verified" | "ambiguous_credentials" | "reauthentication_required" | "mfa_required" | "mfa_token_invalid";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Options for re-authenticating with a passkey */
@@ -871,11 +1537,26 @@ export interface Operations {
       /** Request options for the user's passkeys. */
       "200": WebAuthnOptions;
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Rotate the refresh token and get a new access token */
@@ -888,20 +1569,49 @@ export interface Operations {
       "200": TokenExpiry;
       /** "no refresh token" (code "no_refresh_token"), or `refresh` is not a string; the auth cookies are cleared. */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "no_refresh_token" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "no_refresh_token" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "token_not_valid": invalid, expired, blacklisted, revoked or wrong-type token; the auth cookies are cleared. code "token_rotated": the token was rotated within the grace (another tab refreshed first): the newest token is already in the cookies, so retry the request; nothing is cleared. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "token_not_valid" | "token_rotated" | "ambiguous_credentials";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Whether a session exists, without an error for anonymous callers */
@@ -912,7 +1622,12 @@ export interface Operations {
       /** The caller's state. */
       "200": SessionProbe;
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Revoke one session */
@@ -924,13 +1639,33 @@ export interface Operations {
       /** Revoked; the auth cookies are cleared when it was the current session. */
       "204": null;
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "csrf_failed": the credential came from a cookie and X-CSRFToken did not match the csrftoken cookie, or the Origin is not trusted. */
-      "403": Error;
+      "403": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "csrf_failed";
+      };
       /** code "not_found": no such active session of this user. */
-      "404": Error;
+      "404": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_found";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** The user's active sessions, most recently used first */
@@ -941,9 +1676,19 @@ export interface Operations {
       /** Active sessions. */
       "200": Session[];
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
-      "401": Error;
+      "401": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "not_authenticated" | "token_not_valid" | "ambiguous_credentials";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Create an account */
@@ -956,18 +1701,42 @@ export interface Operations {
       "201": User;
       /** Field errors, or a body that is not a JSON object (code "parse_error"). */
       "400": {
-        detail?: string;
-        code?: string;
-        [key: string]: string[] | string | undefined;
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "disallowed_host" | FieldError[] | undefined;
       };
       /** code "request_too_large": the body is over 64 KiB. */
-      "413": Error;
+      "413": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "request_too_large";
+      };
       /** code "unsupported_media_type": the body is not application/json. */
-      "415": Error;
+      "415": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "unsupported_media_type";
+      };
       /** code "throttled": too many attempts; Retry-After gives the seconds to wait. */
-      "429": Error;
+      "429": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "throttled";
+      };
       /** code "service_unavailable": the database does not answer. */
-      "503": Error;
+      "503": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code: "service_unavailable";
+      };
     };
   };
   /** Health check: the service and its database answer */

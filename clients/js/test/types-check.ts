@@ -2,7 +2,16 @@
 // describe the calls a front end makes. Each @ts-expect-error must be an error.
 
 import { ApiError, createAuthClient, memoryTokenStore } from "../index.js";
-import type { AuthState, LoginResponse, Me, Operations, Session, SessionProbe } from "../index.js";
+import type {
+  AuthState,
+  ErrorCode,
+  FieldErrorCode,
+  LoginResponse,
+  Me,
+  Operations,
+  Session,
+  SessionProbe,
+} from "../index.js";
 
 const auth = createAuthClient({
   baseUrl: "http://localhost:8000",
@@ -84,3 +93,15 @@ async function accountFlows(): Promise<void> {
   await auth.updateMe({ first_name: "Alice" });
 }
 void accountFlows;
+
+// Error codes come from the server's schema: a field error's code and an error's code.
+function branches(error: ApiError): string {
+  const weak = error.errors.some((entry) => entry.code === "password_too_common");
+  const known: ErrorCode = "csrf_failed";
+  const field: FieldErrorCode = "unique";
+  // @ts-expect-error not a code of the service
+  const unknown: ErrorCode = "no_such_code";
+  void [known, field, unknown];
+  return weak ? "weak" : error.code ?? "none";
+}
+void branches;
