@@ -29,6 +29,7 @@ from webauthn.helpers import bytes_to_base64url, parse_client_data_json
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
+    AuthenticatorTransport,
     PublicKeyCredentialDescriptor,
     ResidentKeyRequirement,
     UserVerificationRequirement,
@@ -43,6 +44,7 @@ from accounts.tokens import TokenPair
 
 Purpose = WebAuthnChallenge.Purpose
 CEREMONY_SECONDS = 300
+_TRANSPORTS = frozenset(t.value for t in AuthenticatorTransport)
 
 
 def registration_options(*, user: User) -> dict:
@@ -202,6 +204,10 @@ def _assertion_verify(
             pending=pending,
         )
         user_handle = _user_handle_of(credential)
+        # Who logs in comes from the passkey alone: its authenticator must name the same user
+        # (WebAuthn §7.2, step 6). Otherwise, when it names one, it must be the same user.
+        if user_handle is None and owner is None:
+            return None
         if user_handle is not None and user_handle != bytes(passkey.user_handle):
             return None
         verified = verify_authentication_response(
@@ -276,8 +282,11 @@ def _user_handle_of(credential: dict) -> bytes | None:
 
 
 def _transports(credential: dict) -> list[str]:
-    transports = credential.get("response", {}).get("transports") or []
-    return [t for t in transports if isinstance(t, str)][:8]
+    """The transports the browser reported, kept as hints: known names only."""
+    transports = credential.get("response", {}).get("transports")
+    if not isinstance(transports, list):
+        return []
+    return [t for t in transports if isinstance(t, str) and t in _TRANSPORTS][:8]
 
 
 def _own_passkey(user: User, passkey_id) -> Passkey:
