@@ -330,8 +330,14 @@ class PasskeyLoginSerializer(serializers.Serializer):
     credential = WebAuthnCredentialField()
 
 
+class _WebAuthnOptionsField(serializers.JSONField):
+    class Meta:
+        # WebAuthn's own dictionary, whatever members it has (the docs would say none).
+        swagger_schema_fields = {"additionalProperties": True}
+
+
 class WebAuthnOptionsSerializer(serializers.Serializer):
-    publicKey = serializers.JSONField(
+    publicKey = _WebAuthnOptionsField(
         help_text="Pass to navigator.credentials (binary fields in base64url)."
     )
 

@@ -259,7 +259,9 @@ export interface User {
 
 export interface WebAuthnOptions {
   /** Pass to navigator.credentials (binary fields in base64url). */
-  publicKey: Record<string, never>;
+  publicKey: {
+    [key: string]: unknown;
+  };
 }
 
 /** Every operation of the API, by its operationId. */
