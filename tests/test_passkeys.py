@@ -838,14 +838,29 @@ def test_an_id_beyond_any_database_integer_is_a_404(registered, logged_in, passk
     assert logged_in.delete(passkey_url(passkey_id)).status_code == 404
 
 
+@pytest.mark.parametrize("sign_count", [None, 0], ids=["a counting authenticator", "no counter"])
 def test_of_one_assertion_sent_many_times_at_once_exactly_one_logs_in(
-    transactional_db, registered, authenticator
+    transactional_db, registered, authenticator, sign_count
 ):
-    assertion = authenticator.get(APIClient().post(LOGIN_OPTIONS).json())
+    assertion = authenticator.get(APIClient().post(LOGIN_OPTIONS).json(), sign_count=sign_count)
 
     responses = in_parallel(
         lambda: APIClient().post(PASSKEY_LOGIN, {"credential": assertion}, format="json")
     )
 
     assert sorted(r.status_code for r in responses) == [200] + [401] * (len(responses) - 1)
-    assert Passkey.objects.get().sign_count == 1
+    assert Passkey.objects.get().sign_count == (1 if sign_count is None else 0)
+
+
+def test_a_passkey_does_not_skip_a_mandatory_email_verification(
+    registered, browser, authenticator, user, settings
+):
+    settings.AUTH_EMAIL_VERIFICATION = "mandatory"
+    user.email_verified = False
+    user.save()
+
+    response = passkey_login(browser, authenticator)
+
+    assert response.status_code == 401
+    assert code_of(response) == "email_not_verified"
+    assert "access_token" not in browser.cookies
