@@ -206,9 +206,13 @@ action("#login-form", "submit", async () => {
   } catch (error) {
     if (error.code !== "mfa_required") throw error;
     // The password was right; the account has a second factor: ask for it.
+    const { methods } = error.body;
     $("#mfa-form").hidden = false;
-    $("#mfa-passkey").hidden = !error.body.methods.includes("webauthn");
-    log(`second factor needed: ${error.body.methods.join(", ")}`);
+    $("#mfa-code").closest("label").hidden = !methods.includes("totp");
+    $("#mfa-recovery-code").closest("label").hidden = !methods.includes("recovery_code");
+    $("#mfa-form button[type=submit]").hidden = !methods.includes("totp") && !methods.includes("recovery_code");
+    $("#mfa-passkey").hidden = !methods.includes("webauthn");
+    log(`second factor needed: ${methods.join(", ")}`);
   }
 }, "#login-error");
 

@@ -542,6 +542,9 @@ def test_an_inactive_accounts_passkey_logs_nobody_in(registered, browser, authen
         {},
         {"rawId": 5},
         {"rawId": {"a": 1}, "response": {}},
+        {"id": "a\x00b", "rawId": "a\x00b", "response": {}},
+        {"id": "x" * 5000, "rawId": "x" * 5000, "response": {}},
+        {"id": "a+b/", "rawId": "a+b/", "response": {}},
         {"id": "x", "rawId": "x", "response": "x"},
         {"id": "x", "rawId": "x", "response": {"clientDataJSON": "%%"}},
     ],
@@ -864,3 +867,26 @@ def test_a_passkey_does_not_skip_a_mandatory_email_verification(
     assert response.status_code == 401
     assert code_of(response) == "email_not_verified"
     assert "access_token" not in browser.cookies
+
+
+def test_a_credential_id_no_database_can_store_is_refused_at_every_door(
+    registered, logged_in, authenticator
+):
+    (held,) = authenticator.credentials.values()
+    pending = APIClient(enforce_csrf_checks=True)
+    password_step(pending)
+
+    for client, url, expected in (
+        (APIClient(), PASSKEY_LOGIN, 401),
+        (pending, MFA_VERIFY, 400),
+        (logged_in, REAUTHENTICATE, 400),
+    ):
+        options_url = {PASSKEY_LOGIN: LOGIN_OPTIONS, MFA_VERIFY: MFA_WEBAUTHN_OPTIONS}.get(
+            url, REAUTHENTICATE_OPTIONS
+        )
+        assertion = authenticator.get(client.post(options_url).json(), credential=held)
+        assertion["id"] = assertion["rawId"] = held.id_b64 + "\x00"
+
+        response = client.post(url, {"credential": assertion}, format="json")
+
+        assert response.status_code == expected, url

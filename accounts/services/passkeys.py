@@ -12,6 +12,7 @@ signature counters are stored; a counter that does not move forward is refused.
 import hashlib
 import json
 import os
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -45,6 +46,7 @@ from accounts.tokens import TokenPair
 Purpose = WebAuthnChallenge.Purpose
 CEREMONY_SECONDS = 300
 _TRANSPORTS = frozenset(t.value for t in AuthenticatorTransport)
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]{1,1400}")
 
 
 def registration_options(*, user: User) -> dict:
@@ -191,10 +193,14 @@ def _assertion_verify(
     """The passkey that signed a valid answer to a challenge of this purpose, its counter
     moved forward; None for anything else."""
     try:
+        raw_id = credential["rawId"]
+        # Only base64url text is looked up: a database may refuse other text (NUL) outright.
+        if not isinstance(raw_id, str) or not _BASE64URL.fullmatch(raw_id):
+            return None
         passkeys = Passkey.objects.select_related("user")
         if owner is not None:
             passkeys = passkeys.filter(user=owner)
-        passkey = passkeys.filter(credential_id=credential["rawId"]).first()
+        passkey = passkeys.filter(credential_id=raw_id).first()
         if passkey is None:
             return None
         challenge, _ = _challenge_take(

@@ -99,6 +99,7 @@ def test_a_passkey_logs_in_alone_and_as_a_second_factor_and_deleting_it_asks_who
     log_out(page)
     submit_login(page, username)
     expect(page.locator("#mfa-passkey")).to_be_visible()
+    expect(page.locator("#mfa-code")).to_be_hidden()  # the account has no authenticator app
     page.click("#mfa-passkey")
     expect(page.locator("#user")).to_have_text(username)
     expect(page.locator("#mfa-form")).to_be_hidden()
@@ -178,8 +179,11 @@ def test_totp_enrolment_after_reauthenticating_then_a_two_step_login_with_a_code
     submit_login(page, username)
     expect(page.locator("#mfa-form")).to_be_visible()
     expect(page.locator("#mfa-passkey")).to_be_hidden()
+    expect(page.locator("#mfa-recovery-code")).to_be_visible()
     assert "access_token" not in {c["name"] for c in page.context.cookies()}
-    page.fill("#mfa-code", "000000" if totp.generate_otp(step + 1) != "000000" else "111111")
+    # A code of no step the server could accept now (the used one's, or the two after it).
+    usable = {totp.generate_otp(step + k) for k in (0, 1, 2)}
+    page.fill("#mfa-code", next(c for c in ("000000", "111111", "222222") if c not in usable))
     page.click("#mfa-form button[type=submit]")
     expect(page.locator("#login-error")).to_have_text("That code is not right: try again.")
     # The next step's code: the one that confirmed the app is spent for its step.
