@@ -299,7 +299,29 @@ class CsrfSerializer(serializers.Serializer):
 
 
 class WebAuthnCredentialField(serializers.DictField):
-    """A WebAuthn credential as the browser's ``PublicKeyCredential.toJSON()`` gives it."""
+    """A WebAuthn credential as the browser's ``PublicKeyCredential.toJSON()`` gives it.
+
+    Its parts are checked where it is verified; the docs describe its shape, whose
+    ``response`` is an object (the default DictField would call every value a string).
+    """
+
+    class Meta:
+        swagger_schema_fields = {
+            "properties": {
+                "id": {"type": "string"},
+                "rawId": {"type": "string"},
+                "type": {"type": "string", "description": '"public-key"'},
+                "response": {
+                    "type": "object",
+                    "description": "clientDataJSON and attestationObject or "
+                    "authenticatorData, signature, userHandle (base64url)",
+                    "additionalProperties": True,
+                },
+                "authenticatorAttachment": {"type": "string", "x-nullable": True},
+                "clientExtensionResults": {"type": "object", "additionalProperties": True},
+            },
+            "additionalProperties": True,
+        }
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
@@ -388,8 +410,14 @@ class PasskeyLoginSerializer(serializers.Serializer):
     credential = WebAuthnCredentialField()
 
 
+class _WebAuthnOptionsField(serializers.JSONField):
+    class Meta:
+        # WebAuthn's own dictionary, whatever members it has (the docs would say none).
+        swagger_schema_fields = {"additionalProperties": True}
+
+
 class WebAuthnOptionsSerializer(serializers.Serializer):
-    publicKey = serializers.JSONField(
+    publicKey = _WebAuthnOptionsField(
         help_text="Pass to navigator.credentials (binary fields in base64url)."
     )
 

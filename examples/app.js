@@ -69,6 +69,8 @@ const auth = createAuthClient({
     showUser(null);
     log(`session ended (${reason}): log in again`);
   },
+  // A sensitive action refused reauthentication_required asks here, then goes on.
+  onReauthenticationRequired: askToReauthenticate,
 });
 
 // For the browser's console (and the browser tests): `await auth.me()`.
@@ -105,6 +107,7 @@ const MESSAGES = {
 
 /** A sentence for the user about a refused call. */
 function explain(error) {
+  if (error && BROWSER_MESSAGES[error.name]) return BROWSER_MESSAGES[error.name];
   if (!error || !error.status) return `The API did not answer (${error}).`;
   const message = MESSAGES[error.code];
   if (error.code === "throttled" && error.retryAfter) {
@@ -203,8 +206,13 @@ action("#login-form", "submit", async () => {
   } catch (error) {
     if (error.code !== "mfa_required") throw error;
     // The password was right; the account has a second factor: ask for it.
+    const { methods } = error.body;
     $("#mfa-form").hidden = false;
-    log(`second factor needed: ${error.body.methods.join(", ")}`);
+    $("#mfa-code").closest("label").hidden = !methods.includes("totp");
+    $("#mfa-recovery-code").closest("label").hidden = !methods.includes("recovery_code");
+    $("#mfa-form button[type=submit]").hidden = !methods.includes("totp") && !methods.includes("recovery_code");
+    $("#mfa-passkey").hidden = !methods.includes("webauthn");
+    log(`second factor needed: ${methods.join(", ")}`);
   }
 }, "#login-error");
 
@@ -217,6 +225,19 @@ action("#mfa-form", "submit", async () => {
     if (error.code === "mfa_token_invalid") $("#mfa-form").hidden = true;
     throw error;
   }
+}, "#login-error");
+
+action("#mfa-passkey", "click", async () => {
+  try {
+    loggedIn(await auth.verifyMfa({ passkey: true }));
+  } catch (error) {
+    if (error.code === "mfa_token_invalid") $("#mfa-form").hidden = true;
+    throw error;
+  }
+}, "#login-error");
+
+action("#passkey-login", "click", async () => {
+  loggedIn(await auth.loginWithPasskey());
 }, "#login-error");
 
 action("#forgot-form", "submit", async () => {
@@ -270,6 +291,192 @@ action("#logout-all", "click", async () => {
 action("#cookies", "click", async () => {
   const names = document.cookie.split(";").map((c) => c.trim().split("=")[0]).filter(Boolean);
   log(`cookies scripts can read: ${names.join(", ") || "none"}`);
+});
+
+// --- Second factors and passkeys --------------------------------------------------------
+
+// What the page says about refusals of the second factors, and the browser's own WebAuthn
+// errors (a DOMException, by its name).
+Object.assign(MESSAGES, {
+  reauthentication_required: "This action needs you to confirm it is you.",
+  invalid_credential: "That passkey could not be verified.",
+  already_enabled: "The authenticator app is already on: turn it off first.",
+});
+const BROWSER_MESSAGES = {
+  NotAllowedError: "The passkey prompt was closed or timed out.",
+  NotSupportedError: "This browser cannot use passkeys on this page.",
+  InvalidStateError: "This device already holds a passkey for this account.",
+  SecurityError: "Passkeys do not work for this page's address.",
+};
+
+/** The factors and passkeys of the user, as the API lists them. */
+async function showFactors() {
+  const status = await auth.mfaStatus();
+  $("#mfa-status").textContent = `Authenticator app: ${status.totp.enabled ? "on" : "off"}; `
+    + `recovery codes left: ${status.recovery_codes.remaining}; passkeys: ${status.passkeys.length}`;
+  renderPasskeys(status.passkeys);
+  return status;
+}
+
+function renderPasskeys(passkeys) {
+  $("#passkeys-list").replaceChildren(...passkeys.map((passkey) => {
+    const item = document.createElement("li");
+    item.dataset.passkeyId = passkey.id;
+    const name = document.createElement("input");
+    name.className = "passkey-name";
+    name.value = passkey.name;
+    name.maxLength = 64;
+    name.setAttribute("aria-label", "Passkey name");
+    const used = document.createElement("span");
+    used.textContent = ` added ${passkey.created_at}, last used ${passkey.last_used_at || "never"} `;
+    const rename = document.createElement("button");
+    rename.textContent = "Rename";
+    rename.className = "passkey-rename";
+    rename.addEventListener("click", () => passkeyAction(async () => {
+      const renamed = await auth.renamePasskey(passkey.id, name.value);
+      log(`passkey renamed: ${renamed.name}`);
+    }));
+    const remove = document.createElement("button");
+    remove.textContent = "Delete";
+    remove.className = "passkey-delete";
+    remove.addEventListener("click", () => passkeyAction(async () => {
+      await auth.deletePasskey(passkey.id);
+      log(`passkey deleted: ${passkey.name}`);
+    }));
+    item.append(name, used, rename, remove);
+    return item;
+  }));
+}
+
+/** A change to the passkeys from their list: then the list again; a refusal is explained. */
+async function passkeyAction(run) {
+  $("#mfa-error").textContent = "";
+  try {
+    await run();
+    await showFactors();
+  } catch (error) {
+    log(`passkey change failed: ${describe(error)}`);
+    $("#mfa-error").textContent = explain(error);
+  }
+}
+
+/** The recovery codes, shown once: the page forgets them when the user says they are saved. */
+function showRecoveryCodes(codes) {
+  $("#recovery-codes-list").replaceChildren(...codes.map((code) => {
+    const item = document.createElement("li");
+    item.textContent = code;
+    return item;
+  }));
+  $("#recovery-codes-screen").hidden = false;
+  log(`recovery codes shown: ${codes.length}`);
+}
+
+// Logged out (here or in another tab): nothing of the account stays on the screen.
+auth.subscribe((state) => {
+  if (state.status === "authenticated") return;
+  $("#passkeys-list").replaceChildren();
+  $("#recovery-codes-list").replaceChildren();
+  $("#mfa-status").textContent = "";
+  $("#totp-secret").textContent = "";
+  $("#totp-qr").removeAttribute("src");
+  for (const screen of ["#totp-screen", "#recovery-codes-screen"]) $(screen).hidden = true;
+});
+
+action("#recovery-codes-done", "click", async () => {
+  $("#recovery-codes-list").replaceChildren();
+  $("#recovery-codes-screen").hidden = true;
+});
+
+/**
+ * The API's QR code (an SVG element, markup for inline use) as an image's URL: read by the
+ * HTML parser into an inert document, written out again as an SVG file. As an image it can
+ * run nothing, whatever it holds.
+ */
+function svgImageUrl(markup) {
+  const svg = new DOMParser().parseFromString(markup, "text/html").querySelector("svg");
+  if (!svg) return "";
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+}
+
+action("#mfa-show", "click", async () => {
+  await showFactors();
+}, "#mfa-error");
+
+action("#totp-enrol", "click", async () => {
+  const enrolment = await auth.totpEnrol();
+  $("#totp-qr").src = svgImageUrl(enrolment.qr_svg);
+  $("#totp-secret").textContent = enrolment.secret;
+  $("#totp-screen").hidden = false;
+  log("authenticator app: scan the code, then confirm");
+}, "#mfa-error");
+
+action("#totp-confirm-form", "submit", async () => {
+  const { recovery_codes: codes } = await auth.totpConfirm($("#totp-code").value.trim());
+  $("#totp-screen").hidden = true;
+  $("#totp-secret").textContent = "";
+  $("#totp-qr").removeAttribute("src");
+  $("#totp-code").value = "";
+  log("authenticator app on");
+  showRecoveryCodes(codes);
+  await showFactors();
+}, "#mfa-error");
+
+action("#totp-disable", "click", async () => {
+  await auth.totpDisable();
+  log("authenticator app off");
+  await showFactors();
+}, "#mfa-error");
+
+action("#recovery-codes-regenerate", "click", async () => {
+  showRecoveryCodes((await auth.regenerateRecoveryCodes()).recovery_codes);
+  await showFactors();
+}, "#mfa-error");
+
+action("#passkey-register-form", "submit", async () => {
+  const passkey = await auth.registerPasskey($("#passkey-name").value.trim());
+  log(`passkey added: ${passkey.name}`);
+  await showFactors();
+}, "#mfa-error");
+
+// The re-authentication prompt: the client calls it for any action refused
+// reauthentication_required, and sends the action again once it resolves true.
+let reauthenticationAnswer = null;
+
+function askToReauthenticate() {
+  $("#reauth-screen").hidden = false;
+  $("#reauth-error").textContent = "";
+  $("#reauth-password").focus();
+  log("confirm it is you to go on");
+  return new Promise((resolve) => {
+    reauthenticationAnswer = resolve;
+  });
+}
+
+function reauthenticationDone(proved) {
+  $("#reauth-screen").hidden = true;
+  $("#reauth-form").reset();
+  const answer = reauthenticationAnswer;
+  reauthenticationAnswer = null;
+  if (answer) answer(proved);
+  log(proved ? "reauthenticated" : "reauthentication cancelled");
+}
+
+action("#reauth-form", "submit", async () => {
+  const password = $("#reauth-password").value;
+  const code = $("#reauth-code").value.trim();
+  const recoveryCode = $("#reauth-recovery-code").value.trim();
+  const proof = password ? { password } : recoveryCode ? { recoveryCode } : { code };
+  await auth.reauthenticate(proof);
+  reauthenticationDone(true);
+}, "#reauth-error");
+
+action("#reauth-passkey", "click", async () => {
+  await auth.reauthenticate({ passkey: true });
+  reauthenticationDone(true);
+}, "#reauth-error");
+
+action("#reauth-cancel", "click", async () => {
+  reauthenticationDone(false);
 });
 
 // --- The screens of the emailed links ------------------------------------------------

@@ -12,6 +12,7 @@ signature counters are stored; a counter that does not move forward is refused.
 import hashlib
 import json
 import os
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from webauthn.helpers import bytes_to_base64url, parse_client_data_json
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
+    AuthenticatorTransport,
     PublicKeyCredentialDescriptor,
     ResidentKeyRequirement,
     UserVerificationRequirement,
@@ -45,6 +47,8 @@ from accounts.tokens import TokenPair
 
 Purpose = WebAuthnChallenge.Purpose
 CEREMONY_SECONDS = 300
+_TRANSPORTS = frozenset(t.value for t in AuthenticatorTransport)
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]{1,1400}")
 
 
 def registration_options(*, user: User) -> dict:
@@ -192,10 +196,14 @@ def _assertion_verify(
     """The passkey that signed a valid answer to a challenge of this purpose, its counter
     moved forward; None for anything else."""
     try:
+        raw_id = credential["rawId"]
+        # Only base64url text is looked up: a database may refuse other text (NUL) outright.
+        if not isinstance(raw_id, str) or not _BASE64URL.fullmatch(raw_id):
+            return None
         passkeys = Passkey.objects.select_related("user")
         if owner is not None:
             passkeys = passkeys.filter(user=owner)
-        passkey = passkeys.filter(credential_id=credential["rawId"]).first()
+        passkey = passkeys.filter(credential_id=raw_id).first()
         if passkey is None:
             return None
         challenge, _ = _challenge_take(
@@ -205,6 +213,10 @@ def _assertion_verify(
             pending=pending,
         )
         user_handle = _user_handle_of(credential)
+        # Who logs in comes from the passkey alone: its authenticator must name the same user
+        # (WebAuthn §7.2, step 6). Otherwise, when it names one, it must be the same user.
+        if user_handle is None and owner is None:
+            return None
         if user_handle is not None and user_handle != bytes(passkey.user_handle):
             return None
         verified = verify_authentication_response(
@@ -279,8 +291,11 @@ def _user_handle_of(credential: dict) -> bytes | None:
 
 
 def _transports(credential: dict) -> list[str]:
-    transports = credential.get("response", {}).get("transports") or []
-    return [t for t in transports if isinstance(t, str)][:8]
+    """The transports the browser reported, kept as hints: known names only."""
+    transports = credential.get("response", {}).get("transports")
+    if not isinstance(transports, list):
+        return []
+    return [t for t in transports if isinstance(t, str) and t in _TRANSPORTS][:8]
 
 
 def _own_passkey(user: User, passkey_id) -> Passkey:

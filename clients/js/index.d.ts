@@ -8,9 +8,14 @@ import type {
   FieldError as FieldErrorBody,
   LoginResponse,
   Me,
+  MfaStatus,
+  Passkey,
   Reauthenticated,
+  RecoveryCodes,
   Session,
+  TotpEnrolment,
   User,
+  WebAuthnOptions,
 } from "./schema.js";
 
 export type * from "./schema.js";
@@ -28,7 +33,7 @@ export type FieldErrorCode = FieldErrorBody["code"];
 /** A refused call: `status`, the JSON `body`, its `code` and its field `errors`. */
 export declare class ApiError extends globalThis.Error {
   constructor(status: number, body: unknown, headers?: Headers | null);
-  readonly name: "ApiError";
+  readonly name: "ApiError" | "ReauthenticationRequiredError";
   readonly status: number;
   /** The API's JSON error: `{detail, code}`, or field errors. */
   readonly body: (Partial<ErrorBody> & Record<string, unknown>) | null;
@@ -37,6 +42,16 @@ export declare class ApiError extends globalThis.Error {
   readonly errors: FieldError[];
   /** After a 429: the seconds to wait (Retry-After), else null. */
   readonly retryAfter: number | null;
+}
+
+/**
+ * A sensitive call refused `401 reauthentication_required`: the session proved who the user is
+ * too long ago. Prompt, call `reauthenticate()`, and repeat the call; or give the client an
+ * `onReauthenticationRequired` hook, which does that for every such call.
+ */
+export declare class ReauthenticationRequiredError extends ApiError {
+  readonly name: "ReauthenticationRequiredError";
+  readonly code: "reauthentication_required";
 }
 
 /** Every code of an error body, from the server's schema; the API reference explains each. */
@@ -49,8 +64,52 @@ export interface MfaChallenge extends ErrorBody {
   mfa_expires_at: string;
 }
 
-/** The answer to one second-factor step: exactly one of these. */
-export type MfaAnswer = { code: string } | { recoveryCode: string } | { credential: unknown };
+/**
+ * The answer to one second-factor step: exactly one of these. `{passkey: true}` asks the
+ * browser for one of the account's passkeys; `{credential}` is an assertion already made.
+ */
+export type MfaAnswer =
+  | { code: string }
+  | { recoveryCode: string }
+  | { passkey: true }
+  | { credential: PublicKeyCredentialJSON };
+
+/** How the user proves who they are again (reauthenticate()): exactly one of these. */
+export type ReauthenticationProof =
+  | { password: string }
+  | { code: string }
+  | { recoveryCode: string }
+  | { passkey: true };
+
+/** What onReauthenticationRequired is told: the call that was refused, and its error. */
+export interface ReauthenticationRequest {
+  method: string;
+  url: string;
+  error: ReauthenticationRequiredError;
+}
+
+/** A PublicKeyCredential as JSON (its toJSON()): binary fields in base64url. */
+export interface PublicKeyCredentialJSON {
+  id: string;
+  rawId: string;
+  type: string;
+  authenticatorAttachment?: string | null;
+  clientExtensionResults: Record<string, unknown>;
+  response: {
+    clientDataJSON: string;
+    /** A registration's. */
+    attestationObject?: string;
+    transports?: string[];
+    /** An assertion's. */
+    authenticatorData?: string;
+    signature?: string;
+    userHandle?: string | null;
+    [key: string]: unknown;
+  };
+}
+
+/** The API's WebAuthn options (`publicKey`), binary fields in base64url. */
+export type PublicKeyOptionsJSON = WebAuthnOptions["publicKey"];
 
 export interface AuthState {
   /** "unknown" until restore() or a login tells. */
@@ -70,7 +129,7 @@ export type SessionEndReason =
   | "ambiguous_credentials";
 
 export interface AuthEvent {
-  type: "login" | "logout" | "refresh" | "restore" | "profile";
+  type: "login" | "logout" | "refresh" | "restore" | "profile" | "reauthenticate";
   /** Learned from another tab. */
   remote: boolean;
   reason?: SessionEndReason;
@@ -107,8 +166,20 @@ export interface AuthClientOptions {
   tokenStore?: TokenStore;
   /** The wait before a call is sent again after token_rotated (times the round). Default 100. */
   retryDelayMs?: number;
+  /**
+   * Called when a call is refused `reauthentication_required`: prompt the user, call
+   * `auth.reauthenticate(…)`, and resolve true to send the call again (once), or false to let
+   * it reject with a ReauthenticationRequiredError. Calls refused together share one prompt.
+   */
+  onReauthenticationRequired?: ((request: ReauthenticationRequest) => boolean | Promise<boolean>) | null;
   /** Another fetch (for tests, or a fetch with a cookie jar). */
   fetch?: typeof globalThis.fetch;
+  /** For tests: navigator.credentials, and PublicKeyCredential (null: the package's JSON converters). */
+  credentials?: Pick<CredentialsContainer, "create" | "get"> | null;
+  publicKeyCredential?: {
+    parseCreationOptionsFromJSON?(options: unknown): PublicKeyCredentialCreationOptions;
+    parseRequestOptionsFromJSON?(options: unknown): PublicKeyCredentialRequestOptions;
+  } | null;
   /** For tests: the Web Locks API (null: none), a BroadcastChannel factory, a clock, the page. */
   locks?: LockManager | null;
   broadcastChannel?: ((name: string) => BroadcastChannel) | null;
@@ -142,7 +213,30 @@ export interface AuthClient {
   /** The second step of a login. */
   verifyMfa(answer: MfaAnswer): Promise<LoginResponse>;
   /** WebAuthn request options for the pending login's passkeys. */
-  mfaWebauthnOptions(): Promise<{ publicKey: unknown }>;
+  mfaWebauthnOptions(): Promise<WebAuthnOptions>;
+  /**
+   * A passwordless login with a passkey the browser holds. Rejects with the browser's
+   * DOMException (NotAllowedError: cancelled; NotSupportedError: no WebAuthn) or an ApiError.
+   */
+  loginWithPasskey(): Promise<LoginResponse>;
+  /** Proves who the user is again; the session's tokens are reissued with a fresh auth_time. */
+  reauthenticate(proof: ReauthenticationProof): Promise<Reauthenticated>;
+
+  mfaStatus(): Promise<MfaStatus>;
+  /** Recent authentication needed. */
+  totpEnrol(): Promise<TotpEnrolment>;
+  /** The recovery codes, shown only now. */
+  totpConfirm(code: string): Promise<RecoveryCodes>;
+  /** Recent authentication needed. */
+  totpDisable(): Promise<null>;
+  /** Recent authentication needed. */
+  regenerateRecoveryCodes(): Promise<RecoveryCodes>;
+  /** Creation options, navigator.credentials.create(), POST passkeys/ (recent authentication needed). */
+  registerPasskey(name: string): Promise<Passkey>;
+  passkeys(): Promise<Passkey[]>;
+  renamePasskey(id: number, name: string): Promise<Passkey>;
+  /** Recent authentication needed. */
+  deletePasskey(id: number): Promise<null>;
   /** An explicit refresh, shared with any in flight. */
   refresh(): Promise<RefreshOutcome>;
   /** Ends the session here and in the other tabs whatever the answer; `confirmed`: the API said so. */
@@ -158,10 +252,6 @@ export interface AuthClient {
   verifyEmail(link: { uid: string; token: string }): Promise<Detail>;
   resendVerification(email: string): Promise<Detail>;
 
-  /** POST reauthenticate/ with exactly one proof: the session's tokens get a fresh auth_time. */
-  reauthenticate(
-    proof: { password: string } | { code: string } | { recoveryCode: string } | { credential: unknown },
-  ): Promise<Reauthenticated>;
   /** PATCH me/ with any of the fields; resolves to the changed user (field errors as at signup). */
   updateMe(changes: { username?: string; firstName?: string; lastName?: string }): Promise<Me>;
   /** POST email/change/ (needs a recent authentication): a link goes to the new address. */
@@ -185,3 +275,15 @@ export declare function createAuthClient(options?: AuthClientOptions): AuthClien
 
 /** A TokenStore in memory: the tokens live as long as the process. */
 export declare function memoryTokenStore(initial?: TokenPair | null): TokenStore;
+
+/** base64url text (no padding) as an ArrayBuffer; a TypeError for anything else. */
+export declare function base64urlToBuffer(text: string): ArrayBuffer;
+/** Bytes as base64url text without padding. */
+export declare function bufferToBase64url(buffer: ArrayBuffer | ArrayBufferView): string;
+/** The API's creation options as navigator.credentials.create() takes them (where the browser
+ * lacks PublicKeyCredential.parseCreationOptionsFromJSON). */
+export declare function creationOptionsFromJSON(options: PublicKeyOptionsJSON): PublicKeyCredentialCreationOptions;
+/** The API's request options as navigator.credentials.get() takes them. */
+export declare function requestOptionsFromJSON(options: PublicKeyOptionsJSON): PublicKeyCredentialRequestOptions;
+/** A credential from navigator.credentials as the JSON the API takes (its toJSON() if it has one). */
+export declare function credentialToJSON(credential: PublicKeyCredential): PublicKeyCredentialJSON;

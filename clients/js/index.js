@@ -18,6 +18,13 @@
 // App mode (`mode: "app"`): `X-Auth-Client: app` on every call; the tokens come in the body and
 // are kept in `tokenStore`; calls carry `Authorization: Bearer`, refresh and logout send the
 // refresh token in the body, and no CSRF token is needed.
+//
+// Second factors and passkeys. A sensitive call refused `401 reauthentication_required` goes to
+// `onReauthenticationRequired` (one prompt for every call waiting on it), which proves who the
+// user is with reauthenticate() and resolves true to send the call again, once; otherwise the
+// call rejects with a ReauthenticationRequiredError. Passkeys go through navigator.credentials:
+// the API's options are JSON with base64url binary fields, turned into buffers and back by the
+// browser's own PublicKeyCredential.parse…FromJSON() and toJSON() where it has them, else here.
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const PREFIX = "cookie-jwt-auth";
@@ -52,6 +59,27 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A sensitive call refused because the session proved who the user is too long ago: prove it
+ * again with `reauthenticate()`, then repeat the call (or let `onReauthenticationRequired` do
+ * both). Also an ApiError, with code "reauthentication_required".
+ */
+export class ReauthenticationRequiredError extends ApiError {
+  constructor(status, body, headers = null) {
+    super(status, body, headers);
+    this.name = "ReauthenticationRequiredError";
+  }
+}
+
+/** The ApiError for a refused answer: a ReauthenticationRequiredError when it is one. */
+function apiError(status, body, headers) {
+  const code = body && body.code;
+  if (status === 401 && code === "reauthentication_required") {
+    return new ReauthenticationRequiredError(status, body, headers);
+  }
+  return new ApiError(status, body, headers);
+}
+
 /** The field errors of a body: its `errors` list, or DRF's `{field: [message, …]}` as such a list. */
 function fieldErrors(body) {
   if (!body || typeof body !== "object") return [];
@@ -73,7 +101,7 @@ async function parse(response) {
   } catch {
     body = { detail: text };
   }
-  if (!response.ok) throw new ApiError(response.status, body, response.headers);
+  if (!response.ok) throw apiError(response.status, body, response.headers);
   return body;
 }
 
@@ -93,6 +121,91 @@ function readCookie(document, name) {
     if (key === name) return decodeURIComponent(value.join("="));
   }
   return null;
+}
+
+// --- WebAuthn JSON ---------------------------------------------------------------------
+// The API's options carry their binary fields (challenge, user.id, credential ids) in base64url;
+// navigator.credentials wants buffers, and its answers are sent back in base64url again.
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** The bytes of base64url text (no padding, as WebAuthn writes it), as an ArrayBuffer. */
+export function base64urlToBuffer(text) {
+  if (typeof text !== "string" || !BASE64URL.test(text) || text.length % 4 === 1) {
+    throw new TypeError("not base64url text");
+  }
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+/** An ArrayBuffer or a view of one, as base64url text without padding. */
+export function bufferToBase64url(buffer) {
+  const bytes = ArrayBuffer.isView(buffer)
+    ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    : new Uint8Array(buffer);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+const withIds = (descriptors) =>
+  descriptors ? descriptors.map((descriptor) => ({ ...descriptor, id: base64urlToBuffer(descriptor.id) })) : descriptors;
+
+/** Creation options for navigator.credentials.create(), from the API's JSON (a fallback for
+ * PublicKeyCredential.parseCreationOptionsFromJSON). */
+export function creationOptionsFromJSON(json) {
+  const parsed = {
+    ...json,
+    challenge: base64urlToBuffer(json.challenge),
+    user: { ...json.user, id: base64urlToBuffer(json.user.id) },
+  };
+  if (json.excludeCredentials) parsed.excludeCredentials = withIds(json.excludeCredentials);
+  return parsed;
+}
+
+/** Request options for navigator.credentials.get(), from the API's JSON (a fallback for
+ * PublicKeyCredential.parseRequestOptionsFromJSON). */
+export function requestOptionsFromJSON(json) {
+  const parsed = { ...json, challenge: base64urlToBuffer(json.challenge) };
+  if (json.allowCredentials) parsed.allowCredentials = withIds(json.allowCredentials);
+  return parsed;
+}
+
+/** Extension results with their buffers in base64url, as toJSON() gives them. */
+function jsonOfBuffers(value) {
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return bufferToBase64url(value);
+  if (Array.isArray(value)) return value.map(jsonOfBuffers);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, jsonOfBuffers(inner)]));
+  }
+  return value;
+}
+
+/** A PublicKeyCredential as the JSON the API takes: its own toJSON() when the browser has it. */
+export function credentialToJSON(credential) {
+  if (typeof credential.toJSON === "function") return credential.toJSON();
+  const { response } = credential;
+  const json = {
+    id: credential.id,
+    rawId: bufferToBase64url(credential.rawId),
+    type: credential.type,
+    authenticatorAttachment: credential.authenticatorAttachment ?? null,
+    clientExtensionResults: jsonOfBuffers(
+      typeof credential.getClientExtensionResults === "function" ? credential.getClientExtensionResults() : {},
+    ),
+    response: { clientDataJSON: bufferToBase64url(response.clientDataJSON) },
+  };
+  if (response.attestationObject !== undefined) {
+    json.response.attestationObject = bufferToBase64url(response.attestationObject);
+    json.response.transports = typeof response.getTransports === "function" ? response.getTransports() : [];
+  } else {
+    json.response.authenticatorData = bufferToBase64url(response.authenticatorData);
+    json.response.signature = bufferToBase64url(response.signature);
+    json.response.userHandle = response.userHandle ? bufferToBase64url(response.userHandle) : null;
+  }
+  return json;
 }
 
 /** An in-memory token store for app mode: the tokens live as long as the process. */
@@ -119,6 +232,7 @@ export function createAuthClient(options = {}) {
     crossTab = true,
     csrfCookieName = "csrftoken",
     retryDelayMs = 100,
+    onReauthenticationRequired = null,
   } = options;
   if (mode !== "browser" && mode !== "app") throw new TypeError(`unknown mode ${mode}`);
   const app = mode === "app";
@@ -175,6 +289,10 @@ export function createAuthClient(options = {}) {
   let mfaToken = null;
   // Browser mode, API on another origin: a promise of the token GET csrf/ gave.
   let fetchedCsrf = null;
+  // Bumped by every re-authentication: a call refused before it only needs to be sent again.
+  let reauthentications = 0;
+  // The prompt of onReauthenticationRequired that the refused calls wait on, while it is open.
+  let reauthenticationPrompt = null;
 
   function setState(next, event) {
     state = Object.freeze({ ...state, ...next });
@@ -420,22 +538,50 @@ export function createAuthClient(options = {}) {
   const sleep = (ms) => new Promise((resolve) => clock.setTimeout(resolve, ms));
 
   /**
+   * Whether the user proved who they are again for a call refused reauthentication_required:
+   * the app's onReauthenticationRequired, one prompt however many calls wait on it.
+   */
+  function reauthenticatedFor(method, url, error) {
+    if (typeof onReauthenticationRequired !== "function") return Promise.resolve(false);
+    if (!reauthenticationPrompt) {
+      reauthenticationPrompt = Promise.resolve()
+        .then(() => onReauthenticationRequired({ method, url, error }))
+        .then(Boolean, () => false)
+        .finally(() => {
+          reauthenticationPrompt = null;
+        });
+    }
+    return reauthenticationPrompt;
+  }
+
+  /**
    * Any 401 from an authenticated endpoint refreshes (one refresh for every caller) and sends
    * the request again, at most twice: a second round only after a `token_rotated`, whose
-   * winner's cookies may still be on their way.
+   * winner's cookies may still be on their way. A reauthentication_required is sent again
+   * once, after the user proved who they are (reauthenticatedFor).
    */
   async function authorized(method, url, options) {
     let response;
-    for (let round = 0; ; round += 1) {
+    let reauthenticated = false;
+    for (let round = 0; ; ) {
       const seen = generation;
+      const seenReauthentications = reauthentications;
       response = await send(method, url, options);
-      if (response.status !== 401 || round === 2) return response;
+      if (response.status !== 401) return response;
       const refused = await bodyOf(response);
-      if (refused && (refused.code === "ambiguous_credentials" || NOT_REFRESHABLE.has(refused.code))) {
+      const code = refused && refused.code;
+      if (code === "reauthentication_required" && !reauthenticated) {
+        reauthenticated = true;
+        // Re-authenticated meanwhile (another call's prompt): just send it again.
+        if (seenReauthentications !== reauthentications) continue;
+        const error = apiError(response.status, refused, response.headers);
+        if (await reauthenticatedFor(method, url, error)) continue;
         return response;
       }
+      if (round === 2 || code === "ambiguous_credentials" || NOT_REFRESHABLE.has(code)) return response;
       const outcome = await refreshOnce(seen);
-      if (outcome === "rotated" && retryDelayMs > 0) await sleep(retryDelayMs * (round + 1));
+      round += 1;
+      if (outcome === "rotated" && retryDelayMs > 0) await sleep(retryDelayMs * round);
       else if (outcome !== "ok") return response;
     }
   }
@@ -470,8 +616,9 @@ export function createAuthClient(options = {}) {
     try {
       return await loggedIn(await publicCall("POST", path, body, { csrf }));
     } catch (error) {
-      if (error instanceof ApiError && error.code === "mfa_required" && app) {
-        mfaToken = error.body.mfa_token || null;
+      if (error instanceof ApiError && error.code === "mfa_required") {
+        if (app) mfaToken = error.body.mfa_token || null;
+        else fetchedCsrf = null; // the first step rotated it, for the second
       }
       throw error;
     }
@@ -485,32 +632,79 @@ export function createAuthClient(options = {}) {
     return parse(response);
   }
 
-  // --- The account: re-authentication, profile, address, closing it ---------------------
+  // --- Passkeys ----------------------------------------------------------------------
+
+  /** navigator.credentials (or the one given), and PublicKeyCredential for its JSON parsers. */
+  function webauthn() {
+    let credentials;
+    let PublicKey;
+    if ("credentials" in options) {
+      credentials = options.credentials;
+      PublicKey = "publicKeyCredential" in options ? options.publicKeyCredential : null;
+    } else {
+      // A page that is no secure context has navigator.credentials, but no PublicKeyCredential.
+      PublicKey = "publicKeyCredential" in options ? options.publicKeyCredential : globalThis.PublicKeyCredential;
+      credentials = PublicKey ? globalThis.navigator && globalThis.navigator.credentials : null;
+    }
+    if (!credentials || typeof credentials.get !== "function") {
+      throw new DOMException("Passkeys need a browser with WebAuthn, on https or localhost.", "NotSupportedError");
+    }
+    return { credentials, PublicKey: PublicKey || null };
+  }
+
+  /**
+   * navigator.credentials.create() for the creation options `fetchOptions` gets from the API
+   * (after checking that the browser has WebAuthn, so no challenge is wasted); the credential
+   * as JSON.
+   */
+  async function passkeyCreate(fetchOptions) {
+    const { credentials, PublicKey } = webauthn();
+    const { publicKey } = await fetchOptions();
+    const parsed =
+      PublicKey && typeof PublicKey.parseCreationOptionsFromJSON === "function"
+        ? PublicKey.parseCreationOptionsFromJSON(publicKey)
+        : creationOptionsFromJSON(publicKey);
+    const credential = await credentials.create({ publicKey: parsed });
+    if (!credential) throw new DOMException("No passkey was made.", "NotAllowedError");
+    return credentialToJSON(credential);
+  }
+
+  /** navigator.credentials.get() for the request options `fetchOptions` gets; the assertion as JSON. */
+  async function passkeyGet(fetchOptions) {
+    const { credentials, PublicKey } = webauthn();
+    const { publicKey } = await fetchOptions();
+    const parsed =
+      PublicKey && typeof PublicKey.parseRequestOptionsFromJSON === "function"
+        ? PublicKey.parseRequestOptionsFromJSON(publicKey)
+        : requestOptionsFromJSON(publicKey);
+    const credential = await credentials.get({ publicKey: parsed });
+    if (!credential) throw new DOMException("No passkey was chosen.", "NotAllowedError");
+    return credentialToJSON(credential);
+  }
+
+  /** The one answer an object of alternatives gives, or a TypeError naming them. */
+  function oneOf(what, given, names) {
+    const present = names.filter((name) => given[name] !== undefined && given[name] !== false);
+    if (present.length !== 1) throw new TypeError(`${what} takes one of ${names.join(", ")}`);
+    return present[0];
+  }
+
+  /** reauthenticate/ reissued the session's tokens: the state, the store, the other tabs. */
+  async function reauthenticated(result) {
+    if (app) await tokenStore.set({ access: result.access, refresh: result.refresh });
+    reauthentications += 1;
+    generation += 1;
+    post({ type: "refresh", accessExpiresAt: result.access_expires_at });
+    if (state.status === "authenticated") {
+      authenticated(undefined, result.access_expires_at, { type: "reauthenticate", remote: false });
+    }
+    return result;
+  }
+
+  // --- The account: profile, address, closing it --------------------------------------
 
   function accountMethods() {
     return {
-      /**
-       * POST reauthenticate/ with one of {password}, {code}, {recoveryCode}, {credential}: the
-       * session's tokens come back with a fresh auth_time, for a call that was refused with
-       * reauthentication_required (email change, closing the account).
-       */
-      async reauthenticate({ password, code, recoveryCode, credential } = {}) {
-        const body = {};
-        if (password !== undefined) body.password = password;
-        if (code !== undefined) body.code = code;
-        if (recoveryCode !== undefined) body.recovery_code = recoveryCode;
-        if (credential !== undefined) body.credential = credential;
-        if (Object.keys(body).length !== 1) {
-          throw new TypeError("reauthenticate takes one of password, code, recoveryCode, credential");
-        }
-        const result = await call("POST", "reauthenticate/", body);
-        if (app) await tokenStore.set({ access: result.access, refresh: result.refresh });
-        generation += 1;
-        authenticated(undefined, result.access_expires_at, { type: "refresh", remote: false });
-        post({ type: "refresh", accessExpiresAt: result.access_expires_at });
-        return result;
-      },
-
       /** PATCH me/ with any of {username, firstName, lastName}; resolves to the new `me`. */
       async updateMe({ username, firstName, lastName } = {}) {
         const body = {};
@@ -591,15 +785,17 @@ export function createAuthClient(options = {}) {
      */
     login: (username, password) => loginStep("login/", { username, password }),
 
-    /** The second step of a login: `{code}`, `{recoveryCode}` or `{credential}` (a WebAuthn assertion). */
-    verifyMfa({ code, recoveryCode, credential } = {}) {
+    /**
+     * The second step of a login: `{code}` (TOTP), `{recoveryCode}`, `{passkey: true}` (asks
+     * the browser for one of the account's passkeys) or `{credential}` (an assertion as JSON).
+     */
+    async verifyMfa(answer = {}) {
+      const kind = oneOf("verifyMfa", answer, ["code", "recoveryCode", "passkey", "credential"]);
       const body = {};
-      if (code !== undefined) body.code = code;
-      if (recoveryCode !== undefined) body.recovery_code = recoveryCode;
-      if (credential !== undefined) body.credential = credential;
-      if (Object.keys(body).length !== 1) {
-        return Promise.reject(new TypeError("verifyMfa takes one of code, recoveryCode, credential"));
-      }
+      if (kind === "code") body.code = answer.code;
+      else if (kind === "recoveryCode") body.recovery_code = answer.recoveryCode;
+      else if (kind === "credential") body.credential = answer.credential;
+      else body.credential = await passkeyGet(() => client.mfaWebauthnOptions());
       if (app && mfaToken) body.mfa_token = mfaToken;
       return loginStep("mfa/verify/", body, { csrf: true });
     },
@@ -610,6 +806,62 @@ export function createAuthClient(options = {}) {
         csrf: true,
       });
     },
+
+    /**
+     * A passwordless login: the browser offers the passkeys it holds for this service, and the
+     * one chosen logs in (amr ["webauthn"]). Rejects with the browser's DOMException when the
+     * user cancels (NotAllowedError), or an ApiError "invalid_credential".
+     */
+    async loginWithPasskey() {
+      const credential = await passkeyGet(() => publicCall("POST", "passkeys/login/options/"));
+      return loginStep("passkeys/login/", { credential });
+    },
+
+    /**
+     * Proves who the user is again, in this session, for the sensitive calls: `{password}`,
+     * `{code}`, `{recoveryCode}` or `{passkey: true}`. The session's tokens are reissued.
+     */
+    async reauthenticate(proof = {}) {
+      const kind = oneOf("reauthenticate", proof, ["password", "code", "recoveryCode", "passkey"]);
+      let body;
+      if (kind === "password") body = { password: proof.password };
+      else if (kind === "code") body = { code: proof.code };
+      else if (kind === "recoveryCode") body = { recovery_code: proof.recoveryCode };
+      else body = { credential: await passkeyGet(() => call("POST", "reauthenticate/options/")) };
+      return reauthenticated(await call("POST", "reauthenticate/", body));
+    },
+
+    /** The user's second factors: {totp: {enabled}, recovery_codes: {remaining}, passkeys}. */
+    mfaStatus: () => call("GET", "mfa/"),
+
+    /** Starts TOTP enrolment (recent): {secret, otpauth_url, qr_svg}; confirm with a code. */
+    totpEnrol: () => call("POST", "mfa/totp/"),
+
+    /** Turns TOTP on with a code of the app: {recovery_codes}, shown only this once. */
+    totpConfirm: (code) => call("POST", "mfa/totp/confirm/", { code }),
+
+    /** Turns TOTP off (recent). */
+    totpDisable: () => call("DELETE", "mfa/totp/"),
+
+    /** New recovery codes (recent), the old ones dead: {recovery_codes}. */
+    regenerateRecoveryCodes: () => call("POST", "mfa/recovery-codes/"),
+
+    /**
+     * Registers a passkey of this browser under `name` (recent): creation options, then
+     * navigator.credentials.create(), then POST passkeys/. Resolves to {id, name, created_at}.
+     */
+    async registerPasskey(name) {
+      const credential = await passkeyCreate(() => call("POST", "passkeys/register/options/"));
+      return call("POST", "passkeys/", { name, credential });
+    },
+
+    /** The user's passkeys, oldest first. */
+    passkeys: () => call("GET", "passkeys/"),
+
+    renamePasskey: (id, name) => call("PATCH", `passkeys/${encodeURIComponent(id)}/`, { name }),
+
+    /** Deletes a passkey (recent). */
+    deletePasskey: (id) => call("DELETE", `passkeys/${encodeURIComponent(id)}/`),
 
     /** An explicit refresh, shared with any in flight: "ok", "rotated", "ended" or "failed". */
     refresh: () => refreshOnce(),

@@ -109,7 +109,19 @@ export interface MfaVerify {
   recovery_code?: string;
   /** The PublicKeyCredential, as JSON (id, rawId, type, response). */
   credential?: {
-    [key: string]: string | null;
+    id?: string;
+    rawId?: string;
+    /** "public-key" */
+    type?: string;
+    /** clientDataJSON and attestationObject or authenticatorData, signature, userHandle (base64url) */
+    response?: {
+      [key: string]: unknown;
+    };
+    authenticatorAttachment?: string | null;
+    clientExtensionResults?: {
+      [key: string]: unknown;
+    };
+    [key: string]: unknown;
   };
   /** For app clients: the mfa_token of the login answer (browsers send the cookie). */
   mfa_token?: string;
@@ -126,14 +138,38 @@ export interface PasskeyCreate {
   name: string;
   /** The PublicKeyCredential, as JSON (id, rawId, type, response). */
   credential: {
-    [key: string]: string | null;
+    id?: string;
+    rawId?: string;
+    /** "public-key" */
+    type?: string;
+    /** clientDataJSON and attestationObject or authenticatorData, signature, userHandle (base64url) */
+    response?: {
+      [key: string]: unknown;
+    };
+    authenticatorAttachment?: string | null;
+    clientExtensionResults?: {
+      [key: string]: unknown;
+    };
+    [key: string]: unknown;
   };
 }
 
 export interface PasskeyLogin {
   /** The PublicKeyCredential, as JSON (id, rawId, type, response). */
   credential: {
-    [key: string]: string | null;
+    id?: string;
+    rawId?: string;
+    /** "public-key" */
+    type?: string;
+    /** clientDataJSON and attestationObject or authenticatorData, signature, userHandle (base64url) */
+    response?: {
+      [key: string]: unknown;
+    };
+    authenticatorAttachment?: string | null;
+    clientExtensionResults?: {
+      [key: string]: unknown;
+    };
+    [key: string]: unknown;
   };
 }
 
@@ -160,7 +196,19 @@ export interface Reauthenticate {
   recovery_code?: string;
   /** The PublicKeyCredential, as JSON (id, rawId, type, response). */
   credential?: {
-    [key: string]: string | null;
+    id?: string;
+    rawId?: string;
+    /** "public-key" */
+    type?: string;
+    /** clientDataJSON and attestationObject or authenticatorData, signature, userHandle (base64url) */
+    response?: {
+      [key: string]: unknown;
+    };
+    authenticatorAttachment?: string | null;
+    clientExtensionResults?: {
+      [key: string]: unknown;
+    };
+    [key: string]: unknown;
   };
 }
 
@@ -239,7 +287,9 @@ export interface User {
 
 export interface WebAuthnOptions {
   /** Pass to navigator.credentials (binary fields in base64url). */
-  publicKey: Record<string, never>;
+  publicKey: {
+    [key: string]: unknown;
+  };
 }
 
 /** Every operation of the API, by its operationId. */

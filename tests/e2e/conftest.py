@@ -89,6 +89,7 @@ class Servers:
     api: str  # http://localhost:<port>
     example: str  # http://localhost:<port>, the front end's origin and FRONTEND_URL
     emails: Path  # EMAIL_FILE_PATH: the API's file email backend writes here
+    database: Path  # the API's SQLite file
 
 
 # The APIs the example page may call (its /config.json): each API server of the tests joins.
@@ -208,11 +209,12 @@ def api_server(
     """
     api_port = _free_port()
     emails = workdir / "emails"
+    database = workdir / "e2e.sqlite3"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "1",  # as `make run`; static files come from the apps
-        "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database}",
         "REDIS_URL": "",
         # The front end's origin, as an operator would configure it.
         "CORS_ALLOWED_ORIGINS": example_origin,
@@ -229,7 +231,7 @@ def api_server(
     api_origin = f"http://{api_host}:{api_port}"
     EXAMPLE_API_ORIGINS.append(api_origin)
     try:
-        yield Servers(api=api_origin, example=example_origin, emails=emails)
+        yield Servers(api=api_origin, example=example_origin, emails=emails, database=database)
     finally:
         EXAMPLE_API_ORIGINS.remove(api_origin)
         api.terminate()

@@ -70,8 +70,11 @@ function objectType(schema, indent) {
   }
   if (schema.additionalProperties) {
     const extra = schema.additionalProperties === true ? "unknown" : typeOf(schema.additionalProperties, inner);
-    // An index signature covers the named properties too.
-    const union = [...new Set([extra, ...propertyTypes, ...(propertyTypes.length ? ["undefined"] : [])])];
+    // An index signature covers the named properties too (unknown covers them all).
+    const union =
+      extra === "unknown"
+        ? [extra]
+        : [...new Set([extra, ...propertyTypes, ...(propertyTypes.length ? ["undefined"] : [])])];
     members.push(`${inner}[key: string]: ${union.join(" | ")};`);
   }
   if (!members.length) return "Record<string, never>";

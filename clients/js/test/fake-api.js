@@ -129,13 +129,23 @@ function json(status, body, headers = {}) {
  * The API and one browser profile: `browser.fetch` sends and stores the API host's cookies
  * like a browser does for `credentials: "include"`.
  */
-export function fakeApi({ clock = fakeClock(), graceMs = 10_000, accessMs = 300_000, mfaUsers = [] } = {}) {
+export function fakeApi({
+  clock = fakeClock(),
+  graceMs = 10_000,
+  accessMs = 300_000,
+  recentMs = 300_000,
+  mfaUsers = [],
+} = {}) {
   let serial = 0;
   const id = (kind) => `${kind}-${++serial}`;
   const sessions = new Map(); // sid -> {user, current, revoked}
   const refreshTokens = new Map(); // token -> {sid, successorIssuedAt}
   const accessTokens = new Map(); // token -> {sid, exp}
   const pendingMfa = new Map();
+  // Second factors: passkeys by credential id, the WebAuthn challenges issued, TOTP.
+  const passkeys = new Map(); // credentialId -> {id, name, user, created_at, last_used_at}
+  const challenges = new Map(); // challenge (base64url) -> {purpose, sid, mfa, user, used}
+  const totp = new Map(); // username -> "pending" | "enabled"
   const users = new Map([["alice", { id: 1, username: "alice", email: "alice@example.com", email_verified: true }]]);
   const log = [];
   const jar = new Map(); // the browser's cookies of the API's host
@@ -206,7 +216,7 @@ export function fakeApi({ clock = fakeClock(), graceMs = 10_000, accessMs = 300_
 
     const loginDone = (user) => {
       const sid = id("sid");
-      sessions.set(sid, { user, current: null, revoked: false });
+      sessions.set(sid, { user, current: null, revoked: false, authTime: clock.now() });
       const pair = issue(sid);
       if (!app) {
         csrfSecret = id("csrf"); // login rotates the CSRF token
@@ -220,6 +230,67 @@ export function fakeApi({ clock = fakeClock(), graceMs = 10_000, accessMs = 300_
       return { token: body && body.refresh };
     };
 
+    /** The signed-in session, recently authenticated: else the refusal to answer. */
+    const recent = () => {
+      const auth = authenticate();
+      if (auth.error) return auth;
+      if (clock.now() - sessions.get(auth.sid).authTime > recentMs) {
+        return { error: reply(401, { detail: "Reauthenticate first.", code: "reauthentication_required" }) };
+      }
+      return auth;
+    };
+
+    const challengeFor = (purpose, extra = {}) => {
+      const challenge = Buffer.from(id(`challenge-${purpose}`)).toString("base64url");
+      challenges.set(challenge, { purpose, used: false, ...extra });
+      return challenge;
+    };
+
+    /** What a credential's clientDataJSON says, if it answers an unused challenge of `purpose`. */
+    const answered = (credential, purpose, type) => {
+      try {
+        const clientData = JSON.parse(Buffer.from(credential.response.clientDataJSON, "base64url").toString());
+        const issued = challenges.get(clientData.challenge);
+        if (!issued || issued.used || issued.purpose !== purpose || clientData.type !== type) return null;
+        issued.used = true;
+        return issued;
+      } catch {
+        return null;
+      }
+    };
+
+    const passkeyBody = (passkey) => {
+      const { id: passkeyId, name, created_at, last_used_at } = passkey;
+      return { id: passkeyId, name, created_at, last_used_at };
+    };
+    const ownPasskeys = (user) => [...passkeys.values()].filter((passkey) => passkey.user === user);
+    const descriptors = (user) => ownPasskeys(user).map((passkey) => ({ id: passkey.credentialId, type: "public-key" }));
+    const assertedBy = (credential, user) => {
+      const passkey = credential && passkeys.get(credential.rawId);
+      if (!passkey || (user && passkey.user !== user)) return null;
+      passkey.last_used_at = iso(clock.now());
+      return passkey;
+    };
+    const requestOptions = (challenge, user, userVerification) => ({
+      publicKey: { challenge, rpId: "app.example.test", allowCredentials: user ? descriptors(user) : [], userVerification, timeout: 300_000 },
+    });
+
+    const passkeyPath = path.match(/^passkeys\/(\d+)\/$/);
+    if (passkeyPath) {
+      const auth = method === "DELETE" ? recent() : authenticate();
+      if (auth.error) return auth.error;
+      const passkey = [...passkeys.values()].find((p) => p.id === Number(passkeyPath[1]) && p.user === auth.user);
+      if (!passkey) return reply(404, { detail: "There is no such passkey.", code: "not_found" });
+      if (method === "PATCH") {
+        passkey.name = body.name;
+        return reply(200, passkeyBody(passkey));
+      }
+      if (method === "DELETE") {
+        passkeys.delete(passkey.credentialId);
+        return { response: new Response(null, { status: 204 }), setCookies };
+      }
+    }
+
     switch (`${method} ${path}`) {
       case "GET csrf/":
         if (!cookies.get("csrftoken")) setCookies.push(["csrftoken", csrfSecret]);
@@ -227,12 +298,15 @@ export function fakeApi({ clock = fakeClock(), graceMs = 10_000, accessMs = 300_
       case "POST login/": {
         const user = users.get(body && body.username);
         if (!user || body.password !== PASSWORD) return reply(401, { detail: "No active account", code: "no_active_account" });
-        if (mfaUsers.includes(user.username)) {
+        if (mfaUsers.includes(user.username) || ownPasskeys(user).length) {
           const token = id("mfa");
           pendingMfa.set(token, user);
-          const challenge = { detail: "A second factor is required.", code: "mfa_required", methods: ["totp", "recovery_code"], mfa_expires_at: iso(clock.now() + 300_000) };
+          const methods = mfaUsers.includes(user.username) ? ["totp", "recovery_code"] : [];
+          if (ownPasskeys(user).length) methods.push("webauthn");
+          const challenge = { detail: "A second factor is required.", code: "mfa_required", methods, mfa_expires_at: iso(clock.now() + 300_000) };
           if (app) return reply(401, { ...challenge, mfa_token: token });
-          return reply(401, challenge, [["mfa_token", token]]);
+          csrfSecret = id("csrf"); // the second step is CSRF-checked, with a fresh token
+          return reply(401, challenge, [["mfa_token", token], ["csrftoken", csrfSecret]]);
         }
         return loginDone(user);
       }
@@ -240,9 +314,104 @@ export function fakeApi({ clock = fakeClock(), graceMs = 10_000, accessMs = 300_
         const token = app ? body.mfa_token : cookies.get("mfa_token");
         const user = pendingMfa.get(token);
         if (!user) return reply(401, { detail: "Expired.", code: "mfa_token_invalid" });
-        if (body.code !== "123456" && body.recovery_code !== "recovery-1") return reply(400, { detail: "Wrong code.", code: "invalid_code" });
+        if (!app && !csrfOk()) return { response: csrfFailed(), setCookies };
+        const passkeyOk = () => {
+          const issued = answered(body.credential, "second_factor", "webauthn.get");
+          return Boolean(issued && issued.mfa === token && assertedBy(body.credential, user));
+        };
+        const ok = body.credential ? passkeyOk() : body.code === "123456" || body.recovery_code === "recovery-1";
+        if (!ok) return reply(400, { detail: "Wrong code.", code: "invalid_code" });
         pendingMfa.delete(token);
         return loginDone(user);
+      }
+      case "POST mfa/webauthn/options/": {
+        const token = app ? body && body.mfa_token : cookies.get("mfa_token");
+        const user = pendingMfa.get(token);
+        if (!user) return reply(401, { detail: "Expired.", code: "mfa_token_invalid" });
+        if (!app && !csrfOk()) return { response: csrfFailed(), setCookies };
+        return reply(200, requestOptions(challengeFor("second_factor", { mfa: token }), user, "preferred"));
+      }
+      case "GET mfa/": {
+        const auth = authenticate();
+        if (auth.error) return auth.error;
+        const enabled = totp.get(auth.user.username) === "enabled";
+        return reply(200, {
+          totp: { enabled },
+          recovery_codes: { remaining: enabled ? 10 : 0 },
+          passkeys: ownPasskeys(auth.user).map(passkeyBody),
+        });
+      }
+      case "POST mfa/totp/": {
+        const auth = recent();
+        if (auth.error) return auth.error;
+        if (totp.get(auth.user.username) === "enabled") return reply(409, { detail: "Already on.", code: "already_enabled" });
+        totp.set(auth.user.username, "pending");
+        return reply(200, { secret: "JBSWY3DPEHPK3PXP", otpauth_url: "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", qr_svg: "<svg></svg>" });
+      }
+      case "POST mfa/totp/confirm/": {
+        const auth = authenticate();
+        if (auth.error) return auth.error;
+        if (totp.get(auth.user.username) !== "pending") return reply(404, { detail: "Nothing to confirm.", code: "not_found" });
+        if (body.code !== "123456") return reply(400, { detail: "Wrong code.", code: "invalid_code" });
+        totp.set(auth.user.username, "enabled");
+        return reply(200, { recovery_codes: ["recovery-1", "recovery-2"] });
+      }
+      case "DELETE mfa/totp/": {
+        const auth = recent();
+        if (auth.error) return auth.error;
+        if (totp.get(auth.user.username) !== "enabled") return reply(404, { detail: "Not on.", code: "not_found" });
+        totp.delete(auth.user.username);
+        return { response: new Response(null, { status: 204 }), setCookies };
+      }
+      case "POST mfa/recovery-codes/": {
+        const auth = recent();
+        if (auth.error) return auth.error;
+        return reply(200, { recovery_codes: ["recovery-3", "recovery-4"] });
+      }
+      case "POST passkeys/register/options/": {
+        const auth = recent();
+        if (auth.error) return auth.error;
+        const challenge = challengeFor("register", { user: auth.user });
+        return reply(200, {
+          publicKey: {
+            rp: { name: "example", id: "app.example.test" },
+            user: { id: Buffer.from(`handle-${auth.user.id}`).toString("base64url"), name: auth.user.email, displayName: auth.user.username },
+            challenge,
+            pubKeyCredParams: [{ type: "public-key", alg: -7 }],
+            timeout: 300_000,
+            excludeCredentials: descriptors(auth.user),
+            authenticatorSelection: { residentKey: "required", requireResidentKey: true, userVerification: "required" },
+            attestation: "none",
+          },
+        });
+      }
+      case "POST passkeys/": {
+        const auth = recent();
+        if (auth.error) return auth.error;
+        const issued = answered(body.credential, "register", "webauthn.create");
+        if (!issued || issued.user !== auth.user || !body.credential.response.attestationObject) {
+          return reply(400, { detail: "Not a valid passkey.", code: "invalid_credential" });
+        }
+        const passkey = { id: passkeys.size + 1, credentialId: body.credential.rawId, name: body.name, user: auth.user, created_at: iso(clock.now()), last_used_at: null };
+        passkeys.set(passkey.credentialId, passkey);
+        return reply(201, passkeyBody(passkey));
+      }
+      case "GET passkeys/": {
+        const auth = authenticate();
+        return auth.error || reply(200, ownPasskeys(auth.user).map(passkeyBody));
+      }
+      case "POST passkeys/login/options/":
+        return reply(200, requestOptions(challengeFor("login"), null, "required"));
+      case "POST passkeys/login/": {
+        const issued = answered(body.credential, "login", "webauthn.get");
+        const passkey = issued && assertedBy(body.credential, null);
+        if (!passkey) return reply(401, { detail: "The passkey could not be verified.", code: "invalid_credential" });
+        return loginDone(passkey.user);
+      }
+      case "POST reauthenticate/options/": {
+        const auth = authenticate();
+        if (auth.error) return auth.error;
+        return reply(200, requestOptions(challengeFor("reauthenticate", { sid: auth.sid }), auth.user, "required"));
       }
       case "POST refresh/": {
         const { token, error } = refreshFrom();
@@ -296,7 +465,20 @@ export function fakeApi({ clock = fakeClock(), graceMs = 10_000, accessMs = 300_
       case "POST reauthenticate/": {
         const auth = authenticate();
         if (auth.error) return auth.error;
-        return reply(401, { detail: "Wrong password.", code: "no_active_account" });
+        if (body.password !== undefined && body.password !== PASSWORD) {
+          return reply(401, { detail: "Wrong password.", code: "no_active_account" });
+        }
+        if (body.credential) {
+          const issued = answered(body.credential, "reauthenticate", "webauthn.get");
+          if (!issued || issued.sid !== auth.sid || !assertedBy(body.credential, auth.user)) {
+            return reply(400, { detail: "Wrong code.", code: "invalid_code" });
+          }
+        } else if (body.password === undefined && body.code !== "123456" && body.recovery_code !== "recovery-1") {
+          return reply(400, { detail: "Wrong code.", code: "invalid_code" });
+        }
+        const session = sessions.get(auth.sid);
+        session.authTime = clock.now();
+        return tokenResponse("reauthenticated", issue(auth.sid), { auth_time: iso(clock.now()) });
       }
       default:
         return reply(404, { detail: "Not found.", code: "not_found" });
@@ -358,5 +540,11 @@ export function fakeApi({ clock = fakeClock(), graceMs = 10_000, accessMs = 300_
     revokeAll() {
       for (const session of sessions.values()) session.revoked = true;
     },
+    /** Every session proved who its user is too long ago: sensitive calls need reauthenticate/. */
+    staleAuthentication() {
+      for (const session of sessions.values()) session.authTime = -Infinity;
+    },
+    passkeys,
+    challenges,
   };
 }

@@ -1,14 +1,26 @@
 // Compiled by test/types.test.js with tsc --noEmit: the declarations hold together and
 // describe the calls a front end makes. Each @ts-expect-error must be an error.
 
-import { ApiError, createAuthClient, memoryTokenStore } from "../index.js";
+import {
+  ApiError,
+  ReauthenticationRequiredError,
+  base64urlToBuffer,
+  bufferToBase64url,
+  createAuthClient,
+  credentialToJSON,
+  memoryTokenStore,
+  requestOptionsFromJSON,
+} from "../index.js";
 import type {
   AuthState,
   ErrorCode,
   FieldErrorCode,
   LoginResponse,
   Me,
+  MfaStatus,
   Operations,
+  Passkey,
+  PublicKeyCredentialJSON,
   Session,
   SessionProbe,
 } from "../index.js";
@@ -53,6 +65,12 @@ async function flows(): Promise<void> {
 
   // @ts-expect-error verifyMfa takes an object with one answer
   await auth.verifyMfa("123456");
+  // @ts-expect-error a passkey answer is `passkey: true`
+  await auth.verifyMfa({ passkey: "yes" });
+  // @ts-expect-error reauthenticate needs one proof
+  await auth.reauthenticate({});
+  // @ts-expect-error passkey ids are the API's numbers
+  await auth.deletePasskey("laptop");
   // @ts-expect-error there is no such mode
   createAuthClient({ mode: "native" });
   // @ts-expect-error the state's status is one of three words
@@ -62,6 +80,54 @@ async function flows(): Promise<void> {
 
 const app = createAuthClient({ mode: "app", tokenStore: memoryTokenStore() });
 void app;
+
+// Second factors, passkeys, and the re-authentication prompt.
+const guarded = createAuthClient({
+  onReauthenticationRequired: async ({ method, url, error }) => {
+    const code: "reauthentication_required" = error.code;
+    void [method, url, code];
+    await guarded.reauthenticate({ password: "secret" });
+    return true;
+  },
+});
+
+async function secondFactors(): Promise<void> {
+  await guarded.verifyMfa({ passkey: true });
+  const login: LoginResponse = await guarded.loginWithPasskey();
+  void login;
+  const status: MfaStatus = await guarded.mfaStatus();
+  const enabled: boolean = status.totp.enabled;
+  void enabled;
+  const { qr_svg } = await guarded.totpEnrol();
+  const codes: string[] = (await guarded.totpConfirm("123456")).recovery_codes;
+  void [qr_svg, codes];
+  const passkey: Passkey = await guarded.registerPasskey("laptop");
+  await guarded.renamePasskey(passkey.id, "old laptop");
+  const list: Passkey[] = await guarded.passkeys();
+  void list;
+  await guarded.deletePasskey(passkey.id);
+  for (const proof of [{ code: "123456" }, { recoveryCode: "abcde-fghij" }, { passkey: true as const }]) {
+    const { auth_time } = await guarded.reauthenticate(proof);
+    void auth_time;
+  }
+  try {
+    await guarded.totpDisable();
+  } catch (error) {
+    if (error instanceof ReauthenticationRequiredError) {
+      const status: number = error.status;
+      void status;
+    }
+  }
+  const bytes: ArrayBuffer = base64urlToBuffer("AQID");
+  const text: string = bufferToBase64url(new Uint8Array(bytes));
+  const options: PublicKeyCredentialRequestOptions = requestOptionsFromJSON({ challenge: text });
+  const credential = await navigator.credentials.get({ publicKey: options });
+  if (credential instanceof PublicKeyCredential) {
+    const json: PublicKeyCredentialJSON = credentialToJSON(credential);
+    await guarded.verifyMfa({ credential: json });
+  }
+}
+void secondFactors;
 
 // The generated schema types describe the operations the client calls.
 const probePath: Operations["auth_session_probe"]["path"] = "/api/auth/session/";

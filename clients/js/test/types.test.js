@@ -43,3 +43,17 @@ it("AuthClientOptions declares every option index.js reads", () => {
   const declared = new Set(declaredMembers("AuthClientOptions"));
   assert.deepEqual([...read].filter((name) => !declared.has(name)), []);
 });
+
+it("the generator types an open object's extra members as unknown, beside the named ones", async () => {
+  const { generate } = await import("../scripts/generate-schema-types.mjs");
+  const source = generate({
+    definitions: {
+      Open: { type: "object", properties: { id: { type: "string" } }, additionalProperties: true },
+      Strings: { type: "object", properties: { id: { type: "integer" } }, additionalProperties: { type: "string" } },
+    },
+    paths: {},
+  });
+
+  assert.match(source, /export interface Open \{\n {2}id\?: string;\n {2}\[key: string\]: unknown;\n\}/);
+  assert.match(source, /export interface Strings \{\n {2}id\?: number;\n {2}\[key: string\]: string \| number \| undefined;\n\}/);
+});
