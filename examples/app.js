@@ -552,38 +552,8 @@ if (screen === "reset-password" || screen === "verify-email") {
 }
 
 // --- The account: profile, email change, closing it ------------------------------------
-// Changing the address and closing the account need a recent authentication: refused with
-// reauthentication_required, the page asks for the password, then carries the action out.
-
-Object.assign(MESSAGES, {
-  reauthentication_required: "Confirm with your password to go on.",
-});
-
-let afterReauthentication = null;
-
-/** Runs `run`; when the API asks for a recent authentication, asks for it and runs it after. */
-async function recently(run) {
-  try {
-    await run();
-  } catch (error) {
-    if (!error || error.code !== "reauthentication_required") throw error;
-    afterReauthentication = run;
-    $("#reauth-form").hidden = false;
-    $("#reauth-password").focus();
-    $("#account-result").textContent = explain(error);
-    log("reauthentication needed");
-  }
-}
-
-action("#reauth-form", "submit", async () => {
-  await auth.reauthenticate({ password: $("#reauth-password").value });
-  $("#reauth-password").value = "";
-  $("#reauth-form").hidden = true;
-  log("reauthenticated");
-  const run = afterReauthentication;
-  afterReauthentication = null;
-  if (run) await recently(run);
-}, "#account-result");
+// Changing the address and closing the account need a recent authentication: the client asks
+// through onReauthenticationRequired (the "Confirm it is you" screen), then sends them again.
 
 action("#profile-form", "submit", async () => {
   showFieldErrors($("#profile-errors"), null);
@@ -605,19 +575,19 @@ action("#profile-form", "submit", async () => {
   }
 }, "#account-result");
 
-action("#email-change-form", "submit", () => recently(async () => {
+action("#email-change-form", "submit", async () => {
   const { detail } = await auth.requestEmailChange($("#email-change-email").value);
   $("#account-result").textContent = detail;
   log(`email change requested: ${detail}`);
-}), "#account-result");
+}, "#account-result");
 
-action("#delete-account-form", "submit", () => recently(async () => {
+action("#delete-account-form", "submit", async () => {
   await auth.deleteAccount();
   $("#account-result").textContent = "Your account is closed; a confirmation is on its way.";
   $("#sessions-list").replaceChildren();
   showUser(null);
   log("account closed");
-}), "#account-result");
+}, "#account-result");
 
 /** An emailed link's screen that posts the link once opened (like the verification link). */
 async function showLinkScreen(name, link, post, done) {

@@ -157,19 +157,19 @@ def test_an_old_login_is_asked_for_the_password_before_the_account_closes(page, 
 
     page.check("#delete-account-confirm")
     page.click("#delete-account-form button")
-    expect(page.locator("#reauth-form")).to_be_visible()
-    expect(page.locator("#account-result")).to_have_text("Confirm with your password to go on.")
+    # The client asks through onReauthenticationRequired: the "Confirm it is you" screen.
+    expect(page.locator("#reauth-screen")).to_be_visible()
     expect(page.locator("#user")).to_have_text(username)
 
     page.fill("#reauth-password", "a wrong password")
-    page.click("#reauth-form button")
-    expect(page.locator("#account-result")).to_have_attribute("data-code", "no_active_account")
+    page.click("#reauth-form button[type=submit]")
+    expect(page.locator("#reauth-error")).to_have_attribute("data-code", "no_active_account")
     expect(page.locator("#user")).to_have_text(username)
 
     page.fill("#reauth-password", PASSWORD)
-    page.click("#reauth-form button")
+    page.click("#reauth-form button[type=submit]")
     expect(page.locator("#account-result")).to_contain_text("Your account is closed")
-    expect(page.locator("#reauth-form")).to_be_hidden()
+    expect(page.locator("#reauth-screen")).to_be_hidden()
     expect(page.locator("#user")).to_have_text("nobody")
 
 
