@@ -397,6 +397,14 @@ class PasskeySerializer(serializers.Serializer):
     last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
+class PasskeyCreatedSerializer(PasskeySerializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Only when the passkey is the account's first factor; shown only here.",
+    )
+
+
 class PasskeyCreateSerializer(serializers.Serializer):
     name = StringField(max_length=64)
     credential = WebAuthnCredentialField()

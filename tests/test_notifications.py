@@ -130,7 +130,7 @@ def test_adding_and_removing_a_passkey_are_notified(user, outbox):
     ):
         passkey = passkeys.passkey_register(
             user=user, name="laptop", credential={"response": {}}, ip_address=None
-        )
+        ).passkey
     [added] = notifications(outbox, "mfa_enrolled")
     assert "A passkey was added" in added.body
 

@@ -890,3 +890,27 @@ def test_a_credential_id_no_database_can_store_is_refused_at_every_door(
         response = client.post(url, {"credential": assertion}, format="json")
 
         assert response.status_code == expected, url
+
+
+def test_a_first_passkey_comes_with_recovery_codes_and_a_second_does_not(logged_in, user):
+    first = register(logged_in, SoftAuthenticator())
+    second = register(logged_in, SoftAuthenticator(), name="phone")
+
+    codes = first.json()["recovery_codes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert "recovery_codes" not in second.json()
+    assert logged_in.get(MFA).json()["recovery_codes"] == {"remaining": 10}
+
+
+def test_a_recovery_code_finishes_the_login_of_a_passkey_only_account(logged_in, user):
+    codes = register(logged_in, SoftAuthenticator()).json()["recovery_codes"]
+    client = APIClient(enforce_csrf_checks=True)
+    first = client.post(
+        "/api/auth/login/", {"username": "alice", "password": PASSWORD}, format="json"
+    )
+    assert first.json()["methods"] == ["recovery_code", "webauthn"]
+    client.credentials(HTTP_X_CSRFTOKEN=first.cookies["csrftoken"].value)
+
+    response = client.post("/api/auth/mfa/verify/", {"recovery_code": codes[0]}, format="json")
+
+    assert response.status_code == 200

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,9 +40,9 @@ from webauthn.helpers.structs import (
 
 from accounts import events
 from accounts.errors import FactorNotFound, InvalidCredential, PasskeyLoginFailed
-from accounts.models import Passkey, PendingLogin, User, WebAuthnChallenge
+from accounts.models import Passkey, PendingLogin, RecoveryCode, User, WebAuthnChallenge
 from accounts.services.notifications import notify
-from accounts.services.recovery_codes import factor_removed
+from accounts.services.recovery_codes import factor_removed, recovery_codes_replace
 from accounts.services.sessions import session_login
 from accounts.tokens import TokenPair
 
@@ -73,8 +74,19 @@ def registration_options(*, user: User) -> dict:
     return json.loads(options_to_json(options))
 
 
-def passkey_register(*, user: User, name: str, credential: dict, ip_address) -> Passkey:
-    """Store a new passkey from the browser's answer to ``registration_options``."""
+@dataclass(frozen=True)
+class PasskeyRegistered:
+    passkey: Passkey
+    # Made when the passkey is the account's first factor and it has none yet: shown once.
+    recovery_codes: list[str] | None
+
+
+def passkey_register(*, user: User, name: str, credential: dict, ip_address) -> PasskeyRegistered:
+    """Store a new passkey from the browser's answer to ``registration_options``.
+
+    A passkey that becomes the account's only factor comes with recovery codes, as TOTP
+    does, so that losing it does not lock the account out.
+    """
     try:
         challenge, issued = _challenge_take(credential, purpose=Purpose.REGISTER, user=user)
         verified = verify_registration_response(
@@ -96,12 +108,15 @@ def passkey_register(*, user: User, name: str, credential: dict, ip_address) -> 
                 backed_up=bool(verified.credential_backed_up),
                 user_handle=bytes(issued.user_handle),
             )
+            codes = None
+            if not RecoveryCode.objects.filter(user=user).exists():
+                codes = recovery_codes_replace(user)
             notify(user=user, kind="mfa_enrolled", ip_address=ip_address, method="webauthn")
     except (WebAuthnException, IntegrityError, KeyError, TypeError, ValueError) as exc:
         events.record("mfa_failed", user_id=user.pk, method="webauthn", ip=ip_address)
         raise InvalidCredential() from exc
     events.record("mfa_enrolled", user_id=user.pk, method="webauthn", ip=ip_address)
-    return passkey
+    return PasskeyRegistered(passkey=passkey, recovery_codes=codes)
 
 
 def passkey_rename(*, user: User, passkey_id, name: str) -> Passkey:

@@ -13,6 +13,7 @@ from accounts.public import PublicAPIView
 from accounts.schema import SETS_LOGIN_COOKIES, error, field_errors
 from accounts.serializers import (
     LoginResponseSerializer,
+    PasskeyCreatedSerializer,
     PasskeyCreateSerializer,
     PasskeyLoginSerializer,
     PasskeyRenameSerializer,
@@ -68,7 +69,11 @@ class PasskeyListView(APIView):
         operation_id="auth_passkeys_create",
         request_body=PasskeyCreateSerializer,
         responses={
-            201: openapi.Response("Registered.", PasskeySerializer),
+            201: openapi.Response(
+                "Registered; with recovery_codes (shown only here) when it is the account's "
+                "first factor.",
+                PasskeyCreatedSerializer,
+            ),
             400: field_errors(
                 'code "invalid_credential": the credential does not verify; or field errors.'
             ),
@@ -79,16 +84,21 @@ class PasskeyListView(APIView):
         """Register a passkey
 
         `credential` answers the options of `POST passkeys/register/options/`. The passkey
-        becomes a second factor and a way to log in without a password.
+        becomes a second factor and a way to log in without a password. When it is the
+        account's first factor, the answer also holds ten recovery codes, as a TOTP
+        enrolment does: without them a lost passkey would lock the account out.
         """
         data = validated(PasskeyCreateSerializer, request).validated_data
-        passkey = passkeys.passkey_register(
+        registered = passkeys.passkey_register(
             user=request.user,
             name=data["name"],
             credential=data["credential"],
             ip_address=client_address(request),
         )
-        return Response(PasskeySerializer(passkey).data, status=status.HTTP_201_CREATED)
+        body = PasskeySerializer(registered.passkey).data
+        if registered.recovery_codes is not None:
+            body["recovery_codes"] = registered.recovery_codes
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class PasskeyDetailView(APIView):

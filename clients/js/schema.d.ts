@@ -154,6 +154,15 @@ export interface PasskeyCreate {
   };
 }
 
+export interface PasskeyCreated {
+  id: number;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  /** Only when the passkey is the account's first factor; shown only here. */
+  recovery_codes?: string[];
+}
+
 export interface PasskeyLogin {
   /** The PublicKeyCredential, as JSON (id, rawId, type, response). */
   credential: {
@@ -1092,8 +1101,8 @@ export interface Operations {
     path: "/api/auth/passkeys/";
     body: PasskeyCreate;
     responses: {
-      /** Registered. */
-      "201": Passkey;
+      /** Registered; with recovery_codes (shown only here) when it is the account's first factor. */
+      "201": PasskeyCreated;
       /** code "invalid_credential": the credential does not verify; or field errors. */
       "400": {
         /** A sentence, in the language of Accept-Language. */
