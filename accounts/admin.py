@@ -26,10 +26,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework_simplejwt.token_blacklist import admin as simplejwt_admin  # noqa: F401
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts import identifiers
+from accounts import emails, identifiers
 from accounts.models import (
     LoginSession,
     OutboxEmail,
@@ -53,6 +55,12 @@ _USER_SEARCH_LIMIT = 1000
 def _when(moment) -> str:
     """A time to the second, in UTC."""
     return moment.astimezone(datetime.UTC).strftime(_TIME_FORMAT) + " UTC" if moment else "-"
+
+
+def _revoked_message(count: int) -> str:
+    return ngettext("Revoked %(count)d session.", "Revoked %(count)d sessions.", count) % {
+        "count": count
+    }
 
 
 def _matching_user_ids(term: str) -> list[int]:
@@ -126,7 +134,8 @@ class SessionEndingPasswordChangeForm(AdminPasswordChangeForm):
         user = super().save(commit)
         if commit:
             user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
-            notify(user=user, kind="password_changed")
+            with emails.in_default_language():
+                notify(user=user, kind="password_changed")
         return user
 
 
@@ -213,29 +222,35 @@ class AccountUserAdmin(UserAdmin):
         all_of_them = reverse("admin:accounts_securityevent_changelist") + f"?user={user.pk}"
         return format_html('<ul>{}</ul><a href="{}">All of them</a>', listing, all_of_them)
 
-    @admin.action(description="Remove every second factor of the selected users (lost device)")
+    @admin.action(description=_("Remove every second factor of the selected users (lost device)"))
     def remove_second_factors(self, request, queryset):
         for user in queryset:
             mfa.factors_reset(user=user, ip_address=client_address(request))
-        self.message_user(
-            request,
-            f"Removed the second factors of {len(queryset)} user(s); they log in with the "
-            "password alone until they enrol again.",
-            messages.SUCCESS,
+        count = len(queryset)
+        message = ngettext(
+            "Removed the second factors of %(count)d user; they log in with the password "
+            "alone until they enrol again.",
+            "Removed the second factors of %(count)d users; they log in with the password "
+            "alone until they enrol again.",
+            count,
         )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description="Revoke every session of the selected users")
+    @admin.action(description=_("Revoke every session of the selected users"))
     def revoke_all_sessions(self, request, queryset):
         revoked = sum(
             user_sessions_revoke(user=user, reason=RevokeReason.ADMIN) for user in queryset
         )
-        self.message_user(request, f"Revoked {revoked} session(s).", messages.SUCCESS)
+        self.message_user(request, _revoked_message(revoked), messages.SUCCESS)
 
-    @admin.action(description="Close the selected accounts (sessions revoked, data removed)")
+    @admin.action(description=_("Close the selected accounts (sessions revoked, data removed)"))
     def close_accounts(self, request, queryset):
-        """What DELETE /api/auth/me/ does, for each selected user; a confirmation goes to each."""
-        closed = sum(account_close(user=user, ip_address=None, by="admin") for user in queryset)
-        self.message_user(request, f"Closed {closed} account(s).", messages.SUCCESS)
+        """What DELETE /api/auth/me/ does, for each selected user; a confirmation goes to each,
+        in LANGUAGE_CODE (the admin's language is not theirs)."""
+        with emails.in_default_language():
+            closed = sum(account_close(user=user, ip_address=None, by="admin") for user in queryset)
+        message = ngettext("Closed %(count)d account.", "Closed %(count)d accounts.", closed)
+        self.message_user(request, message % {"count": closed}, messages.SUCCESS)
 
     def get_urls(self):
         revoke = path(
@@ -251,7 +266,12 @@ class AccountUserAdmin(UserAdmin):
         if request.method != "POST" or not self.has_change_permission(request, user):
             return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
         revoked = user_sessions_revoke(user=user, reason=RevokeReason.ADMIN)
-        self.message_user(request, f"Revoked {revoked} session(s) of {user}.", messages.SUCCESS)
+        message = ngettext(
+            "Revoked %(count)d session of %(user)s.",
+            "Revoked %(count)d sessions of %(user)s.",
+            revoked,
+        )
+        self.message_user(request, message % {"count": revoked, "user": user}, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
 
 
@@ -366,10 +386,10 @@ class LoginSessionAdmin(RecordAdmin):
     def revoked(self, session):
         return _when(session.revoked_at)
 
-    @admin.action(description="Revoke the selected sessions", permissions=["revoke"])
+    @admin.action(description=_("Revoke the selected sessions"), permissions=["revoke"])
     def revoke_sessions(self, request, queryset):
         count = sessions_revoke(sessions=queryset, reason=RevokeReason.ADMIN)
-        self.message_user(request, f"Revoked {count} session(s).", messages.SUCCESS)
+        self.message_user(request, _revoked_message(count), messages.SUCCESS)
 
 
 def _reads_as(parse, term: str) -> bool:

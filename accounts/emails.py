@@ -77,7 +77,8 @@ def email_send(*, template: str, user, context: dict, to: str | None = None) -> 
         **context,
     }
     # The worker has no request: the email keeps the language of the one that caused it.
-    language = translation.get_language()
+    # Without one (a command, or code that set none) it is LANGUAGE_CODE.
+    language = translation.get_language() or settings.LANGUAGE_CODE
     payload = json.dumps({"to": to, "context": context, "language": language}, default=str)
     email = OutboxEmail.objects.create(
         user_id=user.pk,
@@ -88,13 +89,20 @@ def email_send(*, template: str, user, context: dict, to: str | None = None) -> 
         transaction.on_commit(lambda: outbox_deliver(email_id=email.pk), robust=True)
 
 
+def in_default_language():
+    """Write the emails caused within it in LANGUAGE_CODE: for what an operator does to an
+    account (the admin's actions, ``manage.py changepassword``). The operator's language is not
+    the owner's, and the service keeps none for an account."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def email_render(
     *, template: str, to: str, context: dict, language: str | None = None
 ) -> EmailMultiAlternatives:
     """The message of ``accounts/email/<template>{_subject.txt,.txt,.html}``, written in
     ``language`` (None: LANGUAGE_CODE)."""
     base = f"{TEMPLATE_DIR}/{template}"
-    with translation.override(language):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         message = EmailMultiAlternatives(
             subject=subject, body=render_to_string(f"{base}.txt", context), to=[to]

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
@@ -93,8 +93,15 @@ def _email_backlog() -> dict:
         return {}
     if not backlog.count:
         return {}
-    return {
-        "warning": f"{backlog.count} email(s) undelivered for over {threshold} s (the oldest "
-        f"since {backlog.oldest:%Y-%m-%d %H:%M:%S} UTC): is the email worker running?",
-        "email_backlog": backlog.count,
+    warning = ngettext(
+        "%(count)d email undelivered for over %(seconds)d s (since %(oldest)s UTC): "
+        "is the email worker running?",
+        "%(count)d emails undelivered for over %(seconds)d s (the oldest since %(oldest)s UTC): "
+        "is the email worker running?",
+        backlog.count,
+    ) % {
+        "count": backlog.count,
+        "seconds": threshold,
+        "oldest": f"{backlog.oldest:%Y-%m-%d %H:%M:%S}",
     }
+    return {"warning": warning, "email_backlog": backlog.count}

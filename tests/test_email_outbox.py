@@ -306,7 +306,7 @@ def test_healthz_warns_of_undelivered_mail_older_than_the_threshold(worker_mode,
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["database"], body["email_backlog"]) == ("ok", "ok", 1)
-    assert "1 email(s) undelivered for over 600 s" in body["warning"]
+    assert "1 email undelivered for over 600 s" in body["warning"]
     assert "email worker" in body["warning"]
 
     work()

@@ -5,6 +5,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework import exceptions
 
 from accounts import events, identifiers, links
@@ -45,7 +46,7 @@ def user_profile_update(*, user: User, **changes) -> User:
         # Another account took the name between the check and the save.
         user.refresh_from_db()
         raise exceptions.ValidationError(
-            {"username": ["A user with that username already exists."]}, code="unique"
+            {"username": [gettext("A user with that username already exists.")]}, code="unique"
         ) from None
     events.record("profile_updated", user_id=user.pk, fields=fields)
     return user

@@ -23,6 +23,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import KnownDevice, User
 
@@ -107,13 +108,14 @@ def _new_device_recorded(row: KnownDevice, ip_address, user_agent) -> bool:
 
 
 def device_describe(user_agent: str) -> str:
-    """The device a user agent approximately names, in words ("Firefox on Windows")."""
+    """The device a user agent approximately names, in words ("Firefox on Windows"), in the
+    current language."""
     if not user_agent:
-        return "an unknown device"
+        return gettext("an unknown device")
     browser = next((name for marker, name in _BROWSERS if marker in user_agent), None)
     system = next((name for marker, name in _SYSTEMS if marker in user_agent), None)
     if browser and system:
-        return f"{browser} on {system}"
+        return gettext("%(browser)s on %(system)s") % {"browser": browser, "system": system}
     if browser or system:
         return browser or system
     return user_agent.replace("\x00", "")[:60]

@@ -10,6 +10,7 @@ involved, and a link to the front end's sessions page.
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import emails
 from accounts.services.devices import device_describe
@@ -32,8 +33,8 @@ KINDS = {
 SESSIONS_PAGE = "sessions"
 
 _METHODS = {
-    "totp": "an authenticator app",
-    "webauthn": "a passkey",
+    "totp": _("an authenticator app"),
+    "webauthn": _("a passkey"),
 }
 
 
@@ -49,7 +50,8 @@ def notify(
     """Email the user a notification of ``kind``, in the current transaction, unless it is off.
 
     ``to`` overrides the address (the old one, after a change); ``details`` go to the
-    template as they are (a factor's ``method`` is also given in words).
+    template as they are (a factor's ``method`` is also given in words). The words, like the
+    email, are in the current language (emails.email_send says which).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification {kind!r}")
@@ -63,5 +65,5 @@ def notify(
         **details,
     }
     if "method" in details:
-        context["method_name"] = _METHODS.get(details["method"], details["method"])
+        context["method_name"] = str(_METHODS.get(details["method"], details["method"]))
     emails.email_send(template=f"notify_{kind}", user=user, context=context, to=to)

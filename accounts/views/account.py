@@ -1,5 +1,7 @@
 """The owner's account: who they are, their profile, a change of address, closing the account."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_yasg import openapi
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import status
@@ -21,7 +23,7 @@ from accounts.services import account
 from accounts.throttling import EmailChangeThrottle, client_address
 from accounts.views.common import cleared_response, validated
 
-EMAIL_CHANGE_SENT = (
+EMAIL_CHANGE_SENT = _(
     "A link to confirm the change is on its way to the new address; "
     "the current one keeps working until it is used."
 )
@@ -149,7 +151,7 @@ class EmailChangeConfirmView(PublicAPIView):
         account.email_change_confirm(
             **serializer.validated_data, ip_address=client_address(request)
         )
-        return Response({"detail": "email changed"})
+        return Response({"detail": gettext("email changed")})
 
 
 class EmailChangeCancelView(PublicAPIView):
@@ -171,4 +173,4 @@ class EmailChangeCancelView(PublicAPIView):
         """
         serializer = validated(EmailLinkSerializer, request)
         account.email_change_cancel(**serializer.validated_data, ip_address=client_address(request))
-        return Response({"detail": "email change cancelled"})
+        return Response({"detail": gettext("email change cancelled")})

@@ -5,6 +5,7 @@ import getpass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management.commands import changepassword
 
+from accounts import emails
 from accounts.models import RevokeReason
 from accounts.services.notifications import notify
 from accounts.services.sessions import user_sessions_revoke
@@ -18,5 +19,6 @@ class Command(changepassword.Command):
             get_user_model()._default_manager.db_manager(options["database"]).get(username=username)
         )
         revoked = user_sessions_revoke(user=user, reason=RevokeReason.PASSWORD_CHANGED)
-        notify(user=user, kind="password_changed")
+        with emails.in_default_language():
+            notify(user=user, kind="password_changed")
         return f"{message}\nRevoked {revoked} login session(s)."
