@@ -7,8 +7,12 @@ known key is refused without trying any. Every token carries ``iss`` and
 ``aud``, and both are checked on every read (RFC 8725).
 """
 
+import base64
+import binascii
 import hashlib
 import hmac
+import json
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -35,6 +39,28 @@ JTI_SESSION_PREFIX_LENGTH = 32
 _REQUIRED_CLAIMS = ["exp", "iat", "jti", "iss", "aud", "token_type", SESSION_ID_CLAIM]
 
 
+_SEGMENT = re.compile(rb"[A-Za-z0-9_-]+")
+
+
+def _unverified_kid(token: str | bytes):
+    """The ``kid`` of a token's header, decoding the header alone.
+
+    PyJWT's ``get_unverified_header`` decodes the whole token, checking every
+    character in Python, and ``jwt.decode`` then does it all again: a tenth of
+    an authenticated request. ``jwt.decode`` still checks every segment strictly.
+    """
+    if isinstance(token, str):
+        token = token.encode("utf-8", "surrogatepass")
+    segment = token.partition(b".")[0]
+    if not _SEGMENT.fullmatch(segment):
+        return None
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + b"=" * (-len(segment) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    return header.get("kid") if isinstance(header, dict) else None
+
+
 def key_id(key: str) -> str:
     """The ``kid`` of a signing key: a fingerprint that names it without revealing it."""
     return hmac.new(key.encode(), b"accounts.tokens.kid", hashlib.sha256).hexdigest()[:16]
@@ -55,11 +81,8 @@ class KeyRingTokenBackend(TokenBackend):
         )
 
     def decode(self, token, verify: bool = True) -> dict:
-        try:
-            kid = jwt.get_unverified_header(token).get("kid")
-            key = self.keys[kid] if isinstance(kid, str) else None
-        except (jwt.InvalidTokenError, KeyError) as exc:
-            raise TokenBackendError("Token is invalid") from exc
+        kid = _unverified_kid(token)
+        key = self.keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise TokenBackendError("Token is invalid")
         try:
