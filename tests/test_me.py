@@ -41,3 +41,18 @@ def test_me_of_a_deleted_user_is_a_401(logged_in, user):
     user.delete()
 
     assert logged_in.get("/api/auth/me/").status_code == 401
+
+
+def test_me_answers_each_user_with_their_own_values(make_user):
+    # The me body renders through fields shared by every request (SharedFieldsMixin).
+    bodies = {}
+    for name in ("first", "second"):
+        make_user(name, email_verified=name == "second")
+        client = APIClient()
+        login(client, name)
+        bodies[name] = client.get("/api/auth/me/").json()
+
+    assert bodies["first"]["username"] == "first" and not bodies["first"]["email_verified"]
+    assert bodies["second"]["username"] == "second" and bodies["second"]["email_verified"]
+    assert bodies["first"]["id"] != bodies["second"]["id"]
+    assert bodies["first"]["date_joined"] != bodies["second"]["date_joined"]
