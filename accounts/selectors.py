@@ -5,12 +5,13 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts import identifiers
 from accounts.models import LoginSession, User
+from accounts.pagination import Position
 
 # Every authenticated request runs this query, so it is written once as SQL and
 # its row read straight into a User: compiling the same ORM query (two joins and
@@ -98,7 +99,25 @@ def session_live_get(*, session_id: uuid.UUID, user_id) -> LoginSession | None:
 
 
 def sessions_active_list(*, user: User) -> QuerySet[LoginSession]:
-    return user.login_sessions.active().order_by("-last_used_at")
+    """Most recently used first; the id orders sessions used at the same moment."""
+    return user.login_sessions.active().order_by("-last_used_at", "-id")
+
+
+def sessions_active_page(
+    *, user: User, after: Position | None, size: int
+) -> tuple[list[LoginSession], bool]:
+    """A page of the user's active sessions after ``after`` (from the start without it),
+    and whether more follow. Read through the (user, last_used_at, id) index, so its
+    cost does not grow with the sessions before it."""
+    sessions = sessions_active_list(user=user)
+    if after is not None:
+        last_used_at, session_id = after
+        # The first condition bounds the index range; the second leaves out the ties before.
+        sessions = sessions.filter(last_used_at__lte=last_used_at).filter(
+            Q(last_used_at__lt=last_used_at) | Q(id__lt=session_id)
+        )
+    page = list(sessions[: size + 1])
+    return page[:size], len(page) > size
 
 
 def _users_by_identifier(identifier: str) -> QuerySet[User]:

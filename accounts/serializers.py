@@ -5,7 +5,7 @@ import functools
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
-from accounts import identifiers
+from accounts import identifiers, pagination
 from accounts.models import LoginSession, User
 from accounts.services.users import password_validate
 
@@ -197,6 +197,21 @@ class MeSerializer(SharedFieldsMixin, serializers.Serializer):
     email = serializers.EmailField(read_only=True)
     email_verified = serializers.BooleanField(read_only=True)
     date_joined = serializers.DateTimeField(read_only=True)
+
+
+class SessionPageSerializer(serializers.Serializer):
+    """The query of the sessions list: which page."""
+
+    cursor = StringField(
+        required=False,
+        help_text='Where the page starts: the cursor of the previous page\'s `Link: rel="next"`.',
+    )
+
+    def validate_cursor(self, value: str):
+        position = pagination.cursor_decode(value)
+        if position is None:
+            raise serializers.ValidationError("Not a cursor of this list.", code="invalid")
+        return position
 
 
 class SessionSerializer(serializers.ModelSerializer):

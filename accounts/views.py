@@ -24,6 +24,7 @@ from accounts.clients import is_app_client
 from accounts.cookies import REFRESH_COOKIE, clear_auth_cookies, set_auth_cookies
 from accounts.errors import NoRefreshToken, TokenRotated
 from accounts.models import LoginSession, RevokeReason
+from accounts.pagination import SESSIONS_PAGE_SIZE, next_link
 from accounts.public import PublicAPIView
 from accounts.schema import (
     CLEARS_AUTH_COOKIES,
@@ -45,6 +46,7 @@ from accounts.serializers import (
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     RefreshRequestSerializer,
+    SessionPageSerializer,
     SessionProbeSerializer,
     SessionSerializer,
     SignupSerializer,
@@ -451,16 +453,38 @@ class SessionListView(APIView):
 
     @swagger_auto_schema(
         operation_id="auth_sessions_list",
-        responses={200: openapi.Response("Active sessions.", SessionSerializer(many=True))},
+        query_serializer=SessionPageSerializer,
+        responses={
+            200: openapi.Response(
+                f"A page of active sessions, at most {SESSIONS_PAGE_SIZE}.",
+                SessionSerializer(many=True),
+                headers={
+                    "Link": openapi.Schema(
+                        type=openapi.TYPE_STRING,
+                        description='`<…/sessions/?cursor=…>; rel="next"` while more follow '
+                        "(RFC 8288); absent on the last page.",
+                    )
+                },
+            ),
+            400: field_errors('`cursor` is not one this list gave (code "invalid").'),
+        },
     )
     def get(self, request):
-        """The user's active sessions, most recently used first
+        """The user's active sessions, most recently used first, a page at a time
 
-        `current` marks the session of the token that made the request.
+        `current` marks the session of the token that made the request. A page holds
+        at most 50; the `Link` header names the next one, until the last.
         """
-        user_sessions = selectors.sessions_active_list(user=request.user)
+        query = SessionPageSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page, more = selectors.sessions_active_page(
+            user=request.user, after=query.validated_data.get("cursor"), size=SESSIONS_PAGE_SIZE
+        )
         context = {"current_session_id": _current_session_id(request)}
-        return Response(SessionSerializer(user_sessions, many=True, context=context).data)
+        response = Response(SessionSerializer(page, many=True, context=context).data)
+        if more:
+            response["Link"] = next_link(request, (page[-1].last_used_at, page[-1].id))
+        return response
 
 
 class SessionDetailView(APIView):
