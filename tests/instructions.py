@@ -170,7 +170,10 @@ def _child(marks_path: str, requests: int) -> None:
 
     def refresh() -> None:
         # A browser's refresh: bodiless, the refresh cookie and the CSRF header, over HTTPS.
-        headers = {"x-csrftoken": client.cookies["csrftoken"].value, "referer": "https://127.0.0.1/"}
+        headers = {
+            "x-csrftoken": client.cookies["csrftoken"].value,
+            "referer": "https://127.0.0.1/",
+        }
         expect(client.post(refresh_path, secure=True, headers=headers))
 
     def me() -> None:

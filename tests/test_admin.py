@@ -571,7 +571,9 @@ def test_createsuperuser_says_a_second_spelling_is_taken(make_user):
         )
 
 
-def test_a_session_search_by_name_never_matches_sessions_without_an_address(admin_client, make_user):
+def test_a_session_search_by_name_never_matches_sessions_without_an_address(
+    admin_client, make_user
+):
     make_user("bob")
     login(APIClient(), username="bob")
     nobody = make_user("nobody")

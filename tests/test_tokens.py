@@ -222,9 +222,7 @@ def test_segments_are_read_by_pyjwts_rule(segment):
         except jwt.DecodeError as exc:
             return str(exc)
 
-    assert outcome(_JWS._decode_base64url_segment) == outcome(
-        jwt.PyJWS._decode_base64url_segment
-    )
+    assert outcome(_JWS._decode_base64url_segment) == outcome(jwt.PyJWS._decode_base64url_segment)
 
 
 def test_tokens_are_read_with_the_compiled_rule():

@@ -43,4 +43,3 @@ class DatabaseWrapper(base.DatabaseWrapper):
         except (OSError, ValueError, Error):
             return False
         return not poller.poll(0)
-
