@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,6 +116,18 @@ def count(*, requests: int = REQUESTS) -> dict[str, int]:
     if missing:
         raise RuntimeError(f"callgrind dumped no count for {sorted(missing)}")
     return {kind: round(totals[kind] / requests) for kind in KINDS}
+
+
+_background: Future | None = None
+
+
+def count_in_background() -> Future:
+    """The counts, computed once on a thread: the test suite starts it as soon as it has
+    collected, so the child runs beside the other tests (its count is the same under load)."""
+    global _background
+    if _background is None:
+        _background = ThreadPoolExecutor(max_workers=1).submit(count)
+    return _background
 
 
 def _dumped_totals(folder: Path) -> dict[str, int]:
