@@ -105,19 +105,35 @@ def sessions_active_list(*, user: User) -> QuerySet[LoginSession]:
 
 def sessions_active_page(
     *, user: User, after: Position | None, size: int
-) -> tuple[list[LoginSession], bool]:
+) -> tuple[list[LoginSession], Position | None]:
     """A page of the user's active sessions after ``after`` (from the start without it),
-    and whether more follow. Read through the (user, last_used_at, id) index, so its
-    cost does not grow with the sessions before it."""
-    sessions = sessions_active_list(user=user)
+    and the position the next page starts from (None on the last page).
+
+    Two bounded queries whatever the number of sessions: the page's window, read in
+    order from the (user, last_used_at, id) index with the session's own conditions
+    only, then the active sessions among it. In one query the planner cannot tell how
+    few sessions the blacklist leaves and sorts them all. A window may hold sessions
+    that are not active (a blacklisted current token): its page is then shorter.
+    """
+    window = user.login_sessions.unrevoked().filter(expires_at__gt=timezone.now())
     if after is not None:
         last_used_at, session_id = after
         # The first condition bounds the index range; the second leaves out the ties before.
-        sessions = sessions.filter(last_used_at__lte=last_used_at).filter(
+        window = window.filter(last_used_at__lte=last_used_at).filter(
             Q(last_used_at__lt=last_used_at) | Q(id__lt=session_id)
         )
-    page = list(sessions[: size + 1])
-    return page[:size], len(page) > size
+    rows = list(
+        window.order_by("-last_used_at", "-id").values_list("last_used_at", "pk")[: size + 1]
+    )
+    following = rows[size - 1] if len(rows) > size else None
+    # By key alone: the window holds the user's sessions only, and naming the user again
+    # would have the database read the user's whole index.
+    page = (
+        LoginSession.objects.active()
+        .filter(pk__in=[pk for _, pk in rows[:size]])
+        .order_by("-last_used_at", "-id")
+    )
+    return list(page), following
 
 
 def _users_by_identifier(identifier: str) -> QuerySet[User]:

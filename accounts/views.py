@@ -477,13 +477,13 @@ class SessionListView(APIView):
         """
         query = SessionPageSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page, more = selectors.sessions_active_page(
+        page, following = selectors.sessions_active_page(
             user=request.user, after=query.validated_data.get("cursor"), size=SESSIONS_PAGE_SIZE
         )
         context = {"current_session_id": _current_session_id(request)}
         response = Response(SessionSerializer(page, many=True, context=context).data)
-        if more:
-            response["Link"] = next_link(request, (page[-1].last_used_at, page[-1].id))
+        if following is not None:
+            response["Link"] = next_link(request, following)
         return response
 
 

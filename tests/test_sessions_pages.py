@@ -140,3 +140,19 @@ def test_a_bearer_client_gets_the_same_pages(user):
     client = APIClient(HTTP_AUTHORIZATION=f"Bearer {access}")
 
     assert [len(page) for page in _pages(client)] == [50, 1]
+
+
+def test_a_session_left_out_by_the_blacklist_shortens_its_page_and_loses_no_other(logged_in, user):
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+    _more_sessions(user, SESSIONS_PAGE_SIZE + 9)  # 60 in all
+    first_page = [s["id"] for s in logged_in.get(SESSIONS).json()]
+    hidden = LoginSession.objects.get(pk=first_page[10])
+    BlacklistedToken.objects.create(token_id=hidden.current_refresh_id)
+
+    pages = _pages(logged_in)
+
+    assert [len(page) for page in pages] == [49, 10]
+    listed = [s["id"] for page in pages for s in page]
+    assert str(hidden.pk) not in listed
+    assert len(set(listed)) == 59
