@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import jwt
 from django.conf import settings
+from jwt.algorithms import HMACAlgorithm
 from jwt.utils import base64url_decode, base64url_encode
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
@@ -67,10 +68,21 @@ class _JWS(jwt.PyJWS):
         return decoded
 
 
+class _HMAC(HMACAlgorithm):
+    """PyJWT's HMAC, which refuses a key that looks like a PEM, SSH or DER public key: a
+    check of regular expressions that PyJWT repeats on every token, here once per key."""
+
+    @lru_cache(maxsize=16)  # noqa: B019 - the keys are few and live for the process
+    def prepare_key(self, key: str | bytes) -> bytes:
+        return super().prepare_key(key)
+
+
 class _JWT(jwt.PyJWT):
     def __init__(self):
         super().__init__()
         self._jws = _JWS(options=self._get_sig_options())
+        self._jws.unregister_algorithm(ALGORITHM)
+        self._jws.register_algorithm(ALGORITHM, _HMAC(HMACAlgorithm.SHA256))
 
 
 _jwt = _JWT()
