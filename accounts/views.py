@@ -314,7 +314,7 @@ class SessionProbeView(PublicAPIView):
             data = {
                 "authenticated": True,
                 "refreshable": False,
-                "user": MeSerializer(user).data,
+                "user": user,
                 "access_expires_at": token.expires_at,
             }
         else:
