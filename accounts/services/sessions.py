@@ -51,7 +51,8 @@ def session_login(*, user: User, user_agent: str, ip_address: str | None) -> Tok
         session.current_refresh.save(force_insert=True)
         session.expires_at = pair.refresh.expires_at
         session.save(force_insert=True)
-    update_last_login(None, user)
+        # In the same transaction: one commit (one wait for the disk) a login, not two.
+        update_last_login(None, user)
     events.record("login_succeeded", user_id=user.pk, session_id=session.id, ip=ip_address)
     return pair
 

@@ -10,6 +10,7 @@ its statements names it again: the database does the work, and no list of ids
 travels through Python.
 """
 
+import statistics
 import time
 
 from django.core.management.base import BaseCommand
@@ -33,12 +34,11 @@ def _references(model) -> set[tuple[type, str]]:
 
 
 class Batches:
-    """Deletes in batches and keeps count of them and of the longest one."""
+    """Deletes in batches and keeps how long each one took."""
 
     def __init__(self, batch_size: int):
         self.batch_size = batch_size
-        self.count = 0
-        self.longest = 0.0
+        self.durations: list[float] = []  # seconds; a float a batch is all that grows
 
     def _batch(self, model, *, now, since):
         expired = model.objects.filter(expires_at__lte=now)
@@ -71,8 +71,7 @@ class Batches:
                     rows._raw_delete(rows.db)
                 else:
                     model.objects.filter(pk__in=list(ids.values_list("pk", flat=True))).delete()
-            self.longest = max(self.longest, time.monotonic() - started)
-            self.count += 1
+            self.durations.append(time.monotonic() - started)
             deleted += found["rows"]
             since = found["last"]
 
@@ -90,7 +89,9 @@ class Command(BaseCommand):
         sessions = batches.delete_expired(LoginSession, now=now)
         tokens = batches.delete_expired(OutstandingToken, now=now, references=_TOKEN_REFERENCES)
         self.stdout.write(f"Deleted {sessions} expired session(s) and {tokens} expired token(s).")
+        durations = batches.durations or [0.0]
+        longest, median = max(durations) * 1000, statistics.median(durations) * 1000
         self.stdout.write(
-            f"{batches.count} batch(es) of at most {batch_size}; the longest took "
-            f"{batches.longest * 1000:.0f} ms."
+            f"{len(batches.durations)} batch(es) of at most {batch_size}; the longest took "
+            f"{longest:.0f} ms, the median {median:.0f} ms."
         )
