@@ -49,28 +49,31 @@ def _database(results: dict, kind: str) -> list[str]:
     for key, label in LOAD_LABELS.items():
         runs = load[key]
         cpu = [run["cpu_ms"] for run in runs if run["cpu_ms"] is not None]
-        rows.append(
-            [
-                label,
-                _number(median(run["rps"] for run in runs), 0),
-                _number(median(run["p50"] for run in runs), 1),
-                _number(median(run["p99"] for run in runs), 1),
-                _number(paired_ratio(runs, load["stateless"])),
-                _number(median(cpu) if cpu else None),
-            ]
-        )
+        database = [run.get("database_cpu_ms") for run in runs]
+        database = [value for value in database if value is not None]
+        row = [
+            label,
+            _number(median(run["rps"] for run in runs), 0),
+            _number(median(run["p50"] for run in runs), 1),
+            _number(median(run["p99"] for run in runs), 1),
+            _number(paired_ratio(runs, load["stateless"])),
+            _number(median(cpu) if cpu else None),
+        ]
+        if kind == "postgresql":
+            row.append(_number(median(database)) if database else "")
+        rows.append(row)
     lines = [f"### {DATABASES[kind]}", ""]
-    lines += table(
-        [
-            "`wrk -t2 -c16`",
-            "requests/s",
-            "p50 ms",
-            "p99 ms",
-            "of stateless",
-            "server CPU ms/request",
-        ],
-        rows,
-    )
+    header = [
+        "`wrk -t2 -c16`",
+        "requests/s",
+        "p50 ms",
+        "p99 ms",
+        "of stateless",
+        "server CPU ms/request",
+    ]
+    if kind == "postgresql":
+        header.append("PostgreSQL CPU ms/request")
+    lines += table(header, rows)
     refresh, login = part["refresh_ms"], part["login_ms"]
     lines += [""] + table(
         ["one request at a time", "median ms"],

@@ -297,6 +297,26 @@ class StockClient:
 # --- Load -----------------------------------------------------------------------------------
 
 
+def database_cpu(name: str | None) -> tuple[frozenset[str], float] | None:
+    """The PostgreSQL backends serving a database and the CPU time they have used: what
+    requests cost the database server (known while the same connections stay open)."""
+    if name is None:
+        return None
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        pids = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]
+        ).fetchall()
+    backends = frozenset(str(pid) for (pid,) in pids)
+    try:
+        total = 0
+        for pid in backends:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+    return backends, total / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(
     port: int,
     path: str,
@@ -307,6 +327,7 @@ def wrk(
     script: str = "summary.lua",
     script_args: list[str] = (),
     server: Server | None = None,
+    database: str | None = None,
 ) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA / script)]
     for header in headers:
@@ -316,8 +337,10 @@ def wrk(
         command += ["--", *script_args]
     env = {**os.environ, "BENCH_REPORT_LUA": str(LUA / "report.lua")}
     cpu_before = server.worker_cpu() if server else None
+    database_before = database_cpu(database)
     output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     cpu_after = server.worker_cpu() if server else None
+    database_after = database_cpu(database)
     result = json.loads(output.strip().splitlines()[-1])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["p50"] = result["p50_us"] / 1000
@@ -326,6 +349,16 @@ def wrk(
     # Unknown when a worker was replaced meanwhile.
     if cpu_before and cpu_after and cpu_before[0] == cpu_after[0] and result["requests"]:
         result["cpu_ms"] = (cpu_after[1] - cpu_before[1]) * 1000 / result["requests"]
+    result["database_cpu_ms"] = None
+    if (
+        database_before
+        and database_after
+        and database_before[0] == database_after[0]
+        and result["requests"]
+    ):
+        result["database_cpu_ms"] = (
+            (database_after[1] - database_before[1]) * 1000 / result["requests"]
+        )
     return result
 
 
@@ -335,11 +368,17 @@ class LoadVariant:
     server: Server
     path: str
     headers: Callable[[], list[str]]
+    database: str | None = None  # a PostgreSQL database whose backends it keeps
     runs: list[dict] = field(default_factory=list)
 
     def run(self, seconds: int) -> dict:
         result = wrk(
-            self.server.port, self.path, headers=self.headers(), seconds=seconds, server=self.server
+            self.server.port,
+            self.path,
+            headers=self.headers(),
+            seconds=seconds,
+            server=self.server,
+            database=self.database,
         )
         if result["non_2xx"] or result["socket_errors"]:
             raise SystemExit(f"{self.key}: {result} (see {self.server.log_path})")
@@ -357,7 +396,9 @@ def bearer(client, *extra: str) -> Callable[[], list[str]]:
 PROXY_HEADER = "X-Forwarded-Proto: https"
 
 
-def load_rounds(project: Server, stock: Server, stock_persistent: Server) -> dict[str, list]:
+def load_rounds(
+    project: Server, stock: Server, stock_persistent: Server, databases: dict[str, str | None]
+) -> dict[str, list]:
     project_client = ProjectClient(project.port)
     stock_client, persistent_client = StockClient(stock.port), StockClient(stock_persistent.port)
     clients = (project_client, stock_client, persistent_client)
@@ -365,14 +406,27 @@ def load_rounds(project: Server, stock: Server, stock_persistent: Server) -> dic
         LoadVariant("ceiling", stock, "/api/ceiling/", lambda: []),
         LoadVariant("stateless", stock, "/api/me-stateless/", bearer(stock_client)),
         LoadVariant("stock", stock, "/api/me/", bearer(stock_client)),
-        LoadVariant("stock_persistent", stock_persistent, "/api/me/", bearer(persistent_client)),
+        LoadVariant(
+            "stock_persistent",
+            stock_persistent,
+            "/api/me/",
+            bearer(persistent_client),
+            databases["stock"],
+        ),
         LoadVariant(
             "cookie",
             project,
             "/api/auth/me/",
             lambda: [f"Cookie: access_token={project_client.access}", PROXY_HEADER],
+            databases["project"],
         ),
-        LoadVariant("bearer", project, "/api/auth/me/", bearer(project_client, PROXY_HEADER)),
+        LoadVariant(
+            "bearer",
+            project,
+            "/api/auth/me/",
+            bearer(project_client, PROXY_HEADER),
+            databases["project"],
+        ),
     ]
     for client in clients:
         client.login()
@@ -456,8 +510,15 @@ def database_phase(kind: str) -> dict:
     try:
         serving(*servers.values())
         log(f"{kind}: load")
+        postgresql = kind == "postgresql"
         result["load"] = load_rounds(
-            servers["project"], servers["stock"], servers["stock_persistent"]
+            servers["project"],
+            servers["stock"],
+            servers["stock_persistent"],
+            {
+                "project": project_db.name if postgresql else None,
+                "stock": stock_db.name if postgresql else None,
+            },
         )
         log(f"{kind}: refresh")
         result["refresh_ms"] = refresh_rounds(
