@@ -162,7 +162,8 @@ def user_by_identifier_get(*, identifier: str, request=None) -> User | None:
     could_name_an_account = (
         len(identifier) <= identifiers.EMAIL_MAX_LENGTH and "\x00" not in identifier
     )
-    user = _users_by_identifier(identifier).first() if could_name_an_account else None
+    # Unordered: the canonical columns are unique, and first()'s ORDER BY costs a compile.
+    user = next(iter(_users_by_identifier(identifier)[:1]), None) if could_name_an_account else None
     if request is not None:
         setattr(request, _LOOKUP_MEMO, (identifier, user))
     return user

@@ -17,7 +17,7 @@ from tests.statements import statements_counted
 
 # Every request that carries an access token checks its session: one query, no more.
 AUTHENTICATED_REQUEST_MAX_STATEMENTS = 1
-# The user; BEGIN, the refresh token and the session, COMMIT; last_login.
+# The user; BEGIN, the refresh token, the session and last_login, COMMIT.
 LOGIN_MAX_STATEMENTS = 6
 # The session; BEGIN, the new refresh token, the compare-and-swap, the blacklist entry, COMMIT.
 REFRESH_MAX_STATEMENTS = 6
