@@ -539,9 +539,9 @@ def database_phase(kind: str) -> dict:
         )
     finally:
         stopped(*servers.values())
+    stock_db.drop()
     if kind == "sqlite":
-        stock_db.drop()
-        project_db.drop()
+        project_db.drop()  # PostgreSQL's stays for the scale phase, which drops it
     return result
 
 
