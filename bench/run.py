@@ -800,11 +800,16 @@ def main() -> int:
     phases = [(kind, lambda kind=kind: database_phase(kind)) for kind in DATABASES]
     if "postgresql" in DATABASES:
         phases += [("scale", scale_phase), ("production", production_phase)]
-    for name, phase in phases:
-        results[name] = phase()
-        results["minutes"] = (time.monotonic() - started) / 60
-        # After each phase, so that a run cut short still shows what it measured.
-        (DATA / "results.json").write_text(json.dumps(results, indent=1))
+    try:
+        for name, phase in phases:
+            results[name] = phase()
+            results["minutes"] = (time.monotonic() - started) / 60
+            # After each phase, so that a run cut short still shows what it measured.
+            (DATA / "results.json").write_text(json.dumps(results, indent=1))
+    finally:
+        if "postgresql" in DATABASES:  # also when a phase failed half-way
+            for name in ("bench_project", "bench_stock", "bench_project_full", "bench_production"):
+                Database("postgresql", name).drop()
     return report.main(results)
 
 
