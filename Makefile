@@ -82,14 +82,15 @@ example:
 	@echo "Example client: http://localhost:$(EXAMPLE_PORT)/ (API: http://localhost:$(PORT), run it with make run)"
 	$(PYTHON) examples/serve.py $(EXAMPLE_PORT) --api http://localhost:$(PORT)
 
-# This service against stock SimpleJWT and a plain Django view (bench/run.py); needs wrk.
+# This service against stock SimpleJWT and a plain Django view (bench/run.py), on SQLite and
+# the machine's PostgreSQL and Redis; needs wrk and nginx, installed from Debian when root.
 bench: setup
-	@command -v wrk >/dev/null || { \
+	@for tool in wrk nginx; do command -v $$tool >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
+	    apt-get install -y $$tool || { apt-get update && apt-get install -y $$tool; }; \
 	  else \
-	    echo "make bench needs wrk: sudo apt-get install -y wrk (Debian, Ubuntu)" >&2; exit 1; \
-	  fi; }
+	    echo "make bench needs $$tool: sudo apt-get install -y $$tool (Debian, Ubuntu)" >&2; exit 1; \
+	  fi; }; done
 	$(BIN)/python -m bench.run
 
 clean:

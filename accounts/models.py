@@ -176,7 +176,11 @@ class LoginSession(models.Model):
     objects = LoginSessionQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["user", "revoked_at"], name="session_user_revoked_idx")]
+        indexes = [
+            models.Index(fields=["user", "revoked_at"], name="session_user_revoked_idx"),
+            # The sessions list's order: a page is read from the index (accounts.pagination).
+            models.Index(fields=["user", "-last_used_at", "-id"], name="session_user_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

@@ -42,12 +42,21 @@ class StrictJSONParser(JSONParser):
 
 
 class ExactContentNegotiation(DefaultContentNegotiation):
-    """A body is parsed only when its Content-Type names the parser's type exactly.
+    """A body is parsed only when its Content-Type names the parser's type exactly, and the
+    answer is JSON.
 
     DRF matches wildcards both ways, so ``*/*`` or ``application/*`` would be read
     as JSON; here they, like every other type, get a 415. Parameters such as
     ``charset`` are allowed.
     """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        """A view with one format answers in it whatever the Accept header says (RFC 9110
+        lets a server disregard it), without parsing the header on every request; views
+        with several (the docs') negotiate as DRF does."""
+        if len(renderers) == 1 and format_suffix is None:
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
 
     def select_parser(self, request, parsers):
         media_type = request.content_type.partition(";")[0].strip().lower()

@@ -1,13 +1,17 @@
-"""What the benchmark measures inside one Django process: ``python -m bench.probe <command>``.
+"""What the benchmark does inside one Django process: ``python -m bench.probe <command> …``.
 
-Run under either settings module (this service's ``config.settings`` or
-``bench.stock_settings``); each command prints one JSON object.
+Run under either project's settings (this service's ``config.settings`` or
+``bench.stock_settings``, either through ``bench.fast_hash_settings``); each
+command prints one JSON value.
 
-- ``user``: create the benchmark's user, its password hashed as configured.
+- ``user <name>``: create a user, its password hashed as configured.
 - ``statements``: the SQL statements of a login, a refresh and an authenticated
-  request, counted with Django's ``CaptureQueriesContext``.
+  request, with the test suite's counter (tests/statements.py).
 - ``hashers``: milliseconds to check a password with the configured hasher,
-  Django's default Argon2 and Django's default PBKDF2.
+  Django's default Argon2 and Django's default PBKDF2, and their parameters.
+- ``sessions <name> <count>``: give this service's user ``count`` more live sessions.
+- ``tokens <name> <count>``: start ``count`` sessions of this service's user and
+  print their refresh tokens, one a line (for loads that rotate them).
 """
 
 import json
@@ -15,19 +19,20 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 
 import django
 
-USERNAME = "bench"
 PASSWORD = "bench-password-0123456789"
-EMAIL = "bench@example.com"
 HOST = "127.0.0.1"
 
 
-def create_user() -> dict:
+def create_user(name: str) -> dict:
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_user(username=USERNAME, email=EMAIL, password=PASSWORD)
+    user = get_user_model().objects.create_user(
+        username=name, email=f"{name}@example.com", password=PASSWORD
+    )
     return {"user_id": user.pk, "hasher": user.password.split("$", 1)[0]}
 
 
@@ -37,33 +42,30 @@ def _is_stock() -> bool:
     return settings.ROOT_URLCONF == "bench.stock_urls"
 
 
-def _captured(client, method: str, path: str, **kwargs):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def _counted(client, method: str, path: str, **kwargs):
+    from tests.statements import statements_counted
 
-    with CaptureQueriesContext(connection) as queries:
+    with statements_counted() as counted:
         response = getattr(client, method)(path, **kwargs)
     assert response.status_code in (200, 204), (path, response.status_code, response.content)
-    statements = [query["sql"] for query in queries.captured_queries]
     return response, {
-        "statements": len(statements),
-        # SQLite opens each transaction with a BEGIN that Django logs like any statement.
-        "transactions": sum(sql.upper().startswith("BEGIN") for sql in statements),
-        "sql": statements,
+        "statements": counted.count,
+        "transactions": counted.transactions,
+        "sql": counted.sql,
     }
 
 
-def count_statements() -> dict:
+def count_statements(name: str) -> dict:
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True, SERVER_NAME=HOST)
-    credentials = {"username": USERNAME, "password": PASSWORD}
+    credentials = {"username": name, "password": PASSWORD}
     if _is_stock():
-        response, login = _captured(
+        response, login = _counted(
             client, "post", "/api/token/", data=credentials, content_type="application/json"
         )
         tokens = response.json()
-        response, refresh = _captured(
+        response, refresh = _counted(
             client,
             "post",
             "/api/token/refresh/",
@@ -71,11 +73,11 @@ def count_statements() -> dict:
             content_type="application/json",
         )
         bearer = {"authorization": f"Bearer {response.json()['access']}"}
-        _, me = _captured(client, "get", "/api/me/", headers=bearer)
+        _, me = _counted(client, "get", "/api/me/", headers=bearer)
         return {"login": login, "refresh": refresh, "me": me}
 
     # Over HTTPS, as deployed: production settings redirect plain HTTP.
-    _, login = _captured(
+    _, login = _counted(
         client,
         "post",
         "/api/auth/login/",
@@ -92,9 +94,9 @@ def count_statements() -> dict:
         "content_type": "application/json",
         "secure": True,
     }
-    _, refresh = _captured(client, "post", "/api/auth/refresh/", **browser)
-    _, me = _captured(client, "get", "/api/auth/me/", secure=True)
-    _, logout = _captured(client, "post", "/api/auth/logout/", **browser)
+    _, refresh = _counted(client, "post", "/api/auth/refresh/", **browser)
+    _, me = _counted(client, "get", "/api/auth/me/", secure=True)
+    _, logout = _counted(client, "post", "/api/auth/logout/", **browser)
     return {"login": login, "refresh": refresh, "me": me, "logout": logout}
 
 
@@ -121,6 +123,7 @@ def time_hashers() -> dict:
             samples[name].append((time.perf_counter() - started) * 1000)
     result = {name: {"ms": statistics.median(times)} for name, times in samples.items()}
     result["configured"]["name"] = f"{type(configured).__module__}.{type(configured).__name__}"
+    result["configured"]["variant"] = encoded["configured"].split("$")[1]
     result["configured"]["params"] = {
         name: getattr(configured, name)
         for name in ("time_cost", "memory_cost", "parallelism", "iterations")
@@ -130,13 +133,75 @@ def time_hashers() -> dict:
     return result
 
 
-COMMANDS = {"user": create_user, "statements": count_statements, "hashers": time_hashers}
+def add_sessions(name: str, count: int) -> dict:
+    """Live sessions as logins would leave them, written in bulk."""
+    import uuid
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from accounts.models import LoginSession, User
+
+    user = User.objects.get(username=name)
+    now = timezone.now()
+    tokens = OutstandingToken.objects.bulk_create(
+        [
+            OutstandingToken(
+                user=user,
+                jti=uuid.uuid4().hex * 2,
+                token="",
+                created_at=now,
+                expires_at=now + timedelta(days=7),
+            )
+            for _ in range(count)
+        ],
+        batch_size=2000,
+    )
+    LoginSession.objects.bulk_create(
+        [
+            LoginSession(
+                id=uuid.uuid4(),
+                user=user,
+                created_at=now - timedelta(seconds=n),
+                last_used_at=now - timedelta(seconds=n),
+                expires_at=token.expires_at,
+                user_agent="bench",
+                ip_address=HOST,
+                current_refresh=token,
+            )
+            for n, token in enumerate(tokens)
+        ],
+        batch_size=2000,
+    )
+    return {"sessions": LoginSession.objects.filter(user=user).count()}
+
+
+def start_sessions(name: str, count: int) -> list[str]:
+    from accounts.models import User
+    from accounts.services.sessions import session_login
+
+    user = User.objects.get(username=name)
+    return [
+        str(session_login(user=user, user_agent="bench", ip_address=HOST, amr=["pwd"]).refresh)
+        for _ in range(count)
+    ]
 
 
 def main() -> None:
-    command = COMMANDS[sys.argv[1]]
+    command, *args = sys.argv[1:]
     django.setup()
-    print(json.dumps(command()))
+    if command == "user":
+        print(json.dumps(create_user(args[0])))
+    elif command == "statements":
+        print(json.dumps(count_statements(args[0])))
+    elif command == "hashers":
+        print(json.dumps(time_hashers()))
+    elif command == "sessions":
+        print(json.dumps(add_sessions(args[0], int(args[1]))))
+    elif command == "tokens":
+        print("\n".join(start_sessions(args[0], int(args[1]))))
+    else:
+        raise SystemExit(f"unknown command {command!r}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 -- wrk's summary of one run as a JSON line, for bench/run.py to read.
-done = function(summary, latency, requests)
+return function(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
     '{"requests": %d, "duration_us": %d, "non_2xx": %d, "socket_errors": %d, ' ..

@@ -1,32 +1,40 @@
 """``make bench``: this service against stock SimpleJWT and a plain Django view, in one run.
 
-It builds four SQLite databases under ``bench/.data/`` (this service's and
-stock SimpleJWT's, each empty and with a million login sessions' history),
-serves each with gunicorn (two sync workers on 127.0.0.1), and then, in short
-rounds that alternate the variants so that a busy machine weighs on all of
-them alike:
+On SQLite and on PostgreSQL, each project served by gunicorn (tests/servers.py,
+two sync workers on 127.0.0.1), in short rounds that alternate the variants so
+that a busy machine weighs on all of them alike:
 
-- loads the plain Django ceiling and each authenticated view with ``wrk -t2 -c16``;
-- refreshes one after another, on the empty and on the full databases;
-- logs in one after another.
+- loads the plain Django ceiling, stateless SimpleJWT, stock SimpleJWT (on
+  Django's defaults, and with persistent connections) and this service's `me`
+  with ``wrk -t2 -c16``, and reads the workers' CPU time per request;
+- refreshes and logs in one request at a time, logins also with the test
+  suite's fast hasher, to time what a login does besides its hash.
 
-It prints the medians of the rounds as Markdown tables with the goals of the
-performance issue (also written to ``bench/.data/report.md``, with the raw
-figures in ``results.json``), and exits with status 1 when one is not met.
-Environment knobs: ``BENCH_ROUNDS`` (10), ``BENCH_SECONDS`` per wrk run (3),
-``BENCH_ROWS`` login sessions in the full databases (1000000),
-``BENCH_REFRESHES`` (50) and ``BENCH_LOGINS`` (2) per round and variant,
-``BENCH_PORT`` (8200: 8201-8204).
+Then, on PostgreSQL only: refresh among ten million sessions and twenty million
+tokens (bench/seed.py), a user's sessions listed page by page with 50 of them
+and with 10,000, ``flushexpiredtokens`` on the expired part of that history,
+and two instances behind one nginx port with Redis, at 64 connections. Last,
+the instructions per request (tests/instructions.py).
+
+The figures go to ``bench/.data/results.json``; bench/report.py renders them,
+with the goals of bench/goals.py, into ``bench/.data/report.md`` and the
+README's Performance section, and the run exits with status 1 when a goal is
+missed. Knobs (environment): ``BENCH_ROUNDS`` (4), ``BENCH_SECONDS`` per wrk run
+(3), ``BENCH_REFRESHES`` (30) and ``BENCH_LOGINS`` (2) per round and variant,
+``BENCH_SESSIONS`` (10000000), ``BENCH_DATABASES`` (``sqlite,postgresql``),
+``BENCH_POSTGRES`` (``postgres://postgres@127.0.0.1:5432``), ``BENCH_REDIS``
+(``redis://127.0.0.1:6379/6``), ``BENCH_PORT`` (9000: the servers take the
+ports from there up). The databases it makes are named ``bench_*`` and dropped
+at the end.
 """
 
-import http.client
 import json
 import os
 import platform
 import secrets
 import shutil
+import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
@@ -34,124 +42,146 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from bench.probe import PASSWORD, USERNAME
-from bench.seed import seed_project, seed_stock
+import psycopg
+
+from bench import report
+from bench.probe import PASSWORD
+from tests import instructions
+from tests.servers import Gunicorn, base_env, request
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / ".data"
-BIN = Path(sys.executable).parent
-LUA = ROOT / "bench" / "report.lua"
+LUA = ROOT / "bench"
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
-ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
-REFRESHES = int(os.environ.get("BENCH_REFRESHES", "50"))
+REFRESHES = int(os.environ.get("BENCH_REFRESHES", "30"))
 LOGINS = int(os.environ.get("BENCH_LOGINS", "2"))
-PORT = int(os.environ.get("BENCH_PORT", "8200"))
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", "10000000"))
+DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/6")
+FIRST_PORT = int(os.environ.get("BENCH_PORT", "9000"))
 WORKERS = 2
-# The servers get these from the caller's environment, and their settings from the run alone.
-_INHERITED = ("PATH", "HOME", "LANG", "TMPDIR")
-
-# The goals of the performance issue.
-GOAL_COOKIE_OVER_STOCK = 1.25
-GOAL_REFRESH_OVER_STOCK = 0.7
-GOAL_REFRESH_FULL_OVER_EMPTY = 1.1
-GOAL_LOGIN_OVER_PBKDF2 = 0.5
-MAX_REFRESH_STATEMENTS = 6
+CONNECTIONS = 16
+CONCURRENT_CONNECTIONS = 64
+PAGE_SESSIONS = {"one_page": 50, "many": 10_000}
+USER, FAST_USER = "bench", "bench-fast"
+# What the TLS-terminating proxy in front of this service adds to each request.
+BEHIND_PROXY = {"X-Forwarded-Proto": "https"}
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# --- Servers --------------------------------------------------------------------------
+_ports = iter(range(FIRST_PORT, FIRST_PORT + 200))
+
+
+# --- Databases ------------------------------------------------------------------------
 
 
 @dataclass
-class Server:
-    """One gunicorn serving one settings module on one database."""
-
+class Database:
+    kind: str  # sqlite or postgresql
     name: str
-    port: int
-    settings: str
-    database: Path
-    ready_path: str
-    process: subprocess.Popen | None = None
-    secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
 
     @property
-    def is_project(self) -> bool:
-        return self.settings == "config.settings"
+    def url(self) -> str:
+        if self.kind == "sqlite":
+            return f"sqlite:///{DATA / (self.name + '.sqlite3')}"
+        return f"{POSTGRES}/{self.name}"
 
-    @property
-    def env(self) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items() if key in _INHERITED}
-        env.update(DJANGO_SETTINGS_MODULE=self.settings, DJANGO_SECRET_KEY=self.secret)
-        if self.is_project:
-            env.update(
-                DJANGO_DEBUG="0",
-                DATABASE_URL=f"sqlite:///{self.database}",
-                DJANGO_STATIC_ROOT=str(DATA / "static"),
-                # As deployed, behind one TLS-terminating proxy: the clients send
-                # the X-Forwarded-Proto header that such a proxy would set.
-                NUM_PROXIES="1",
-                # The benchmark logs in more often than the shipped 10 a minute allow.
-                AUTH_LOGIN_THROTTLE_RATE="100000/min",
-            )
+    def _admin(self, statement: str) -> None:
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+            admin.execute(statement)
+
+    def create(self) -> "Database":
+        self.drop()
+        if self.kind == "postgresql":
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        return self
+
+    def drop(self) -> None:
+        if self.kind == "postgresql":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         else:
-            env["BENCH_STOCK_DB"] = str(self.database)
-        return env
+            for path in DATA.glob(self.name + ".sqlite3*"):
+                path.unlink()
 
-    def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [str(BIN / "python"), *args], cwd=ROOT, env=self.env, capture_output=True, text=True
+
+# --- The projects' environments ----------------------------------------------------------
+
+
+def project_env(database: Database, secret: str, **extra: str) -> dict[str, str]:
+    """This service as deployed, behind one TLS-terminating proxy (its clients send the
+    X-Forwarded-Proto header that such a proxy would set)."""
+    env = base_env(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SECRET_KEY=secret,
+        DJANGO_DEBUG="0",
+        DATABASE_URL=database.url,
+        DJANGO_STATIC_ROOT=str(DATA / "static"),
+        NUM_PROXIES="1",
+        # The benchmark logs in more often than the shipped 10 a minute allow.
+        AUTH_LOGIN_THROTTLE_RATE="1000000/min",
+        **extra,
+    )
+    if database.kind == "postgresql":
+        env["REDIS_URL"] = REDIS
+    return env
+
+
+def stock_env(database: Database, secret: str, conn_max_age: int = 0) -> dict[str, str]:
+    return base_env(
+        DJANGO_SETTINGS_MODULE="bench.stock_settings",
+        DJANGO_SECRET_KEY=secret,
+        BENCH_STOCK_DATABASE_URL=database.url,
+        BENCH_STOCK_CONN_MAX_AGE=str(conn_max_age),
+    )
+
+
+def fast_hash(env: dict[str, str]) -> dict[str, str]:
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "bench.fast_hash_settings",
+        "BENCH_BASE_SETTINGS": env["DJANGO_SETTINGS_MODULE"],
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Migrate; create the benchmark's users, one hashed as shipped, one with the fast hasher."""
+    manage(env, "manage.py", "migrate", "--noinput")
+    manage(env, "-m", "bench.probe", "user", USER)
+    manage(fast_hash(env), "-m", "bench.probe", "user", FAST_USER)
+
+
+# --- Servers ------------------------------------------------------------------------------
+
+
+class Server(Gunicorn):
+    """One gunicorn of the benchmark, on the next of its ports."""
+
+    def __init__(self, name: str, env: dict[str, str], *, stock: bool = False, workers=WORKERS):
+        self.name = name
+        super().__init__(
+            env=env,
+            log_path=DATA / f"{name}.log",
+            workers=workers,
+            port=next(_ports),
+            defaults=stock,  # stock SimpleJWT on gunicorn's defaults, as its users run it
         )
-        if result.returncode:
-            raise SystemExit(f"{' '.join(args)} ({self.name}) failed:\n{result.stderr}")
-        return result.stdout
-
-    def start(self) -> None:
-        command = [
-            str(BIN / "gunicorn"),
-            "config.wsgi:application",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--no-control-socket",
-        ]
-        # gunicorn reads ./gunicorn.conf.py: this service ships one, stock
-        # SimpleJWT gets gunicorn's defaults by starting elsewhere.
-        cwd = ROOT if self.is_project else DATA
-        if not self.is_project:
-            command += ["--chdir", str(ROOT)]
-        with open(DATA / f"{self.name}.log", "w") as output:
-            self.process = subprocess.Popen(
-                command, cwd=cwd, env=self.env, stdout=output, stderr=subprocess.STDOUT
-            )
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"the {self.name} server exited; see {DATA / self.name}.log")
-            try:
-                if request(self.port, "GET", self.ready_path).status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"the {self.name} server did not answer on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
     def worker_cpu(self) -> tuple[frozenset[str], float] | None:
         """The workers and the CPU time they have used (Linux): what requests cost the server."""
@@ -167,64 +197,51 @@ class Server:
         return workers, total / os.sysconf("SC_CLK_TCK")
 
 
-# --- HTTP clients ---------------------------------------------------------------------
+def serving(*servers: Server):
+    for server in servers:
+        server.launch()
+    for server in servers:
+        server.wait_ready()
 
 
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    cookies: dict[str, str]
-
-    def json(self) -> dict:
-        return json.loads(self.body)
+def stopped(*servers: Server) -> None:
+    for server in servers:
+        server.stop()
 
 
-# What the TLS-terminating proxy in front of this service adds to each request.
-BEHIND_PROXY = {"X-Forwarded-Proto": "https"}
+# --- HTTP clients -------------------------------------------------------------------------
 
 
-def request(port: int, method: str, path: str, *, body=None, headers=None) -> Response:
-    """One request on a fresh connection, as gunicorn's sync workers close each one."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = dict(headers or {})
-    payload = None
-    if body is not None:
-        payload = json.dumps(body)
-        headers["Content-Type"] = "application/json"
-    try:
-        connection.request(method, path, body=payload, headers=headers)
-        response = connection.getresponse()
-        jar = SimpleCookie()
-        for header in response.headers.get_all("Set-Cookie") or ():
-            jar.load(header)
-        return Response(response.status, response.read(), {k: m.value for k, m in jar.items()})
-    finally:
-        connection.close()
+def _expect(reply, status: int, what: str):
+    if reply.status != status:
+        raise SystemExit(f"{what}: HTTP {reply.status} {reply.body[:300]!r}")
+    return reply
 
 
-def _expect(response: Response, status: int, what: str) -> Response:
-    if response.status != status:
-        raise SystemExit(f"{what}: HTTP {response.status} {response.body[:300]!r}")
-    return response
+def _cookies(reply) -> dict[str, str]:
+    jar = SimpleCookie()
+    for header in reply.headers.get_all("Set-Cookie") or ():
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
 
 
 class ProjectClient:
     """A browser on this service: cookies, and the CSRF header on unsafe requests."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, username: str = USER):
         self.port = port
+        self.username = username
         self.cookies: dict[str, str] = {}
 
     def login(self) -> None:
-        response = request(
+        reply = request(
             self.port,
             "POST",
             "/api/auth/login/",
-            body={"username": USERNAME, "password": PASSWORD},
+            body={"username": self.username, "password": PASSWORD},
             headers=BEHIND_PROXY,
         )
-        self.cookies.update(_expect(response, 200, "login").cookies)
+        self.cookies.update(_cookies(_expect(reply, 200, "login")))
 
     def refresh(self) -> None:
         cookies = "; ".join(
@@ -237,8 +254,12 @@ class ProjectClient:
             # Django's CSRF check wants the page's address on an HTTPS request.
             "Referer": f"https://127.0.0.1:{self.port}/",
         }
-        response = request(self.port, "POST", "/api/auth/refresh/", headers=headers)
-        self.cookies.update(_expect(response, 200, "refresh").cookies)
+        reply = request(self.port, "POST", "/api/auth/refresh/", headers=headers)
+        self.cookies.update(_cookies(_expect(reply, 200, "refresh")))
+
+    def get(self, path: str):
+        headers = {**BEHIND_PROXY, "Cookie": f"access_token={self.access}"}
+        return _expect(request(self.port, "GET", path, headers=headers), 200, path)
 
     @property
     def access(self) -> str:
@@ -248,64 +269,79 @@ class ProjectClient:
 class StockClient:
     """A client of stock SimpleJWT: tokens in JSON bodies."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, username: str = USER):
         self.port = port
+        self.username = username
         self.tokens: dict[str, str] = {}
 
     def login(self) -> None:
-        response = request(
-            self.port, "POST", "/api/token/", body={"username": USERNAME, "password": PASSWORD}
+        reply = request(
+            self.port,
+            "POST",
+            "/api/token/",
+            body={"username": self.username, "password": PASSWORD},
         )
-        self.tokens = _expect(response, 200, "stock login").json()
+        self.tokens = _expect(reply, 200, "stock login").json()
 
     def refresh(self) -> None:
-        response = request(
+        reply = request(
             self.port, "POST", "/api/token/refresh/", body={"refresh": self.tokens["refresh"]}
         )
-        self.tokens = _expect(response, 200, "stock refresh").json()
+        self.tokens = _expect(reply, 200, "stock refresh").json()
 
     @property
     def access(self) -> str:
         return self.tokens["access"]
 
 
-# --- Load -----------------------------------------------------------------------------
+# --- Load -----------------------------------------------------------------------------------
 
 
-@dataclass
-class LoadVariant:
-    key: str
-    label: str
-    server: Server
-    path: str
-    headers: Callable[[], list[str]]
-    runs: list[dict] = field(default_factory=list)
-
-    def median(self, name: str) -> float | None:
-        values = [run[name] for run in self.runs if run[name] is not None]
-        return statistics.median(values) if values else None
-
-    def paired_ratio(self, other: "LoadVariant") -> float:
-        """The median of the rounds' ratios of requests/s.
-
-        Each round's runs are close in time, so load that comes and goes on the
-        machine cancels out of the ratio.
-        """
-        pairs = zip(self.runs, other.runs, strict=True)
-        return statistics.median(mine["rps"] / theirs["rps"] for mine, theirs in pairs)
+def database_cpu(name: str | None) -> tuple[frozenset[str], float] | None:
+    """The PostgreSQL backends serving a database and the CPU time they have used: what
+    requests cost the database server (known while the same connections stay open)."""
+    if name is None:
+        return None
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        pids = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]
+        ).fetchall()
+    backends = frozenset(str(pid) for (pid,) in pids)
+    try:
+        total = 0
+        for pid in backends:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+    return backends, total / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(variant: LoadVariant, seconds: int) -> dict:
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(LUA)]
-    for header in variant.headers():
+def wrk(
+    port: int,
+    path: str,
+    *,
+    headers: list[str] = (),
+    seconds: int,
+    connections: int = CONNECTIONS,
+    script: str = "summary.lua",
+    script_args: list[str] = (),
+    server: Server | None = None,
+    database: str | None = None,
+) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA / script)]
+    for header in headers:
         command += ["-H", header]
-    command.append(f"http://127.0.0.1:{variant.server.port}{variant.path}")
-    cpu_before = variant.server.worker_cpu()
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    cpu_after = variant.server.worker_cpu()
+    command.append(f"http://127.0.0.1:{port}{path}")
+    if script_args:
+        command += ["--", *script_args]
+    env = {**os.environ, "BENCH_REPORT_LUA": str(LUA / "report.lua")}
+    cpu_before = server.worker_cpu() if server else None
+    database_before = database_cpu(database)
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+    cpu_after = server.worker_cpu() if server else None
+    database_after = database_cpu(database)
     result = json.loads(output.strip().splitlines()[-1])
-    if result["non_2xx"]:
-        raise SystemExit(f"{variant.label}: {result['non_2xx']} responses were not 2xx")
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["p50"] = result["p50_us"] / 1000
     result["p99"] = result["p99_us"] / 1000
@@ -313,7 +349,40 @@ def wrk(variant: LoadVariant, seconds: int) -> dict:
     # Unknown when a worker was replaced meanwhile.
     if cpu_before and cpu_after and cpu_before[0] == cpu_after[0] and result["requests"]:
         result["cpu_ms"] = (cpu_after[1] - cpu_before[1]) * 1000 / result["requests"]
+    result["database_cpu_ms"] = None
+    if (
+        database_before
+        and database_after
+        and database_before[0] == database_after[0]
+        and result["requests"]
+    ):
+        result["database_cpu_ms"] = (
+            (database_after[1] - database_before[1]) * 1000 / result["requests"]
+        )
     return result
+
+
+@dataclass
+class LoadVariant:
+    key: str
+    server: Server
+    path: str
+    headers: Callable[[], list[str]]
+    database: str | None = None  # a PostgreSQL database whose backends it keeps
+    runs: list[dict] = field(default_factory=list)
+
+    def run(self, seconds: int) -> dict:
+        result = wrk(
+            self.server.port,
+            self.path,
+            headers=self.headers(),
+            seconds=seconds,
+            server=self.server,
+            database=self.database,
+        )
+        if result["non_2xx"] or result["socket_errors"]:
+            raise SystemExit(f"{self.key}: {result} (see {self.server.log_path})")
+        return result
 
 
 def alternating(items: list, round_number: int) -> list:
@@ -324,63 +393,55 @@ def bearer(client, *extra: str) -> Callable[[], list[str]]:
     return lambda: [f"Authorization: Bearer {client.access}", *extra]
 
 
-PROXY_HEADER = "{}: {}".format(*next(iter(BEHIND_PROXY.items())))
+PROXY_HEADER = "X-Forwarded-Proto: https"
 
 
-def load_rounds(project: Server, stock: Server) -> list[LoadVariant]:
-    project_client, stock_client = ProjectClient(project.port), StockClient(stock.port)
-    # Stock SimpleJWT and the cookie variant sit side by side, in both directions.
+def load_rounds(
+    project: Server, stock: Server, stock_persistent: Server, databases: dict[str, str | None]
+) -> dict[str, list]:
+    project_client = ProjectClient(project.port)
+    stock_client, persistent_client = StockClient(stock.port), StockClient(stock_persistent.port)
+    clients = (project_client, stock_client, persistent_client)
     variants = [
+        LoadVariant("ceiling", stock, "/api/ceiling/", lambda: []),
+        LoadVariant("stateless", stock, "/api/me-stateless/", bearer(stock_client)),
+        LoadVariant("stock", stock, "/api/me/", bearer(stock_client)),
         LoadVariant(
-            "ceiling",
-            "plain Django view, constant JSON (the ceiling)",
-            stock,
-            "/api/ceiling/",
-            lambda: [],
-        ),
-        LoadVariant(
-            "stateless",
-            "stock SimpleJWT, stateless: no user lookup (reference)",
-            stock,
-            "/api/me-stateless/",
-            bearer(stock_client),
-        ),
-        LoadVariant(
-            "stock", "stock SimpleJWT, Bearer header", stock, "/api/me/", bearer(stock_client)
+            "stock_persistent",
+            stock_persistent,
+            "/api/me/",
+            bearer(persistent_client),
+            databases["stock"],
         ),
         LoadVariant(
             "cookie",
-            "this service, `me` with the access cookie",
             project,
             "/api/auth/me/",
             lambda: [f"Cookie: access_token={project_client.access}", PROXY_HEADER],
+            databases["project"],
         ),
         LoadVariant(
             "bearer",
-            "this service, `me` with a Bearer header",
             project,
             "/api/auth/me/",
             bearer(project_client, PROXY_HEADER),
+            databases["project"],
         ),
     ]
-    project_client.login()
-    stock_client.login()
+    for client in clients:
+        client.login()
     for variant in variants:
-        headers = dict(header.split(": ", 1) for header in variant.headers())
-        response = request(variant.server.port, "GET", variant.path, headers=headers)
-        _expect(response, 200, variant.label)
-        wrk(variant, 1)  # warm-up
+        variant.run(1)  # warm-up
     for round_number in range(ROUNDS):
-        log(f"load round {round_number + 1}/{ROUNDS}")
-        # Fresh tokens each round: access tokens live five minutes.
-        project_client.login()
-        stock_client.login()
+        log(f"  load round {round_number + 1}/{ROUNDS}")
+        for client in clients:  # fresh tokens each round: access tokens live five minutes
+            client.login()
         for variant in alternating(variants, round_number):
-            variant.runs.append(wrk(variant, SECONDS))
-    return variants
+            variant.runs.append(variant.run(SECONDS))
+    return {variant.key: variant.runs for variant in variants}
 
 
-# --- Refresh and login ----------------------------------------------------------------
+# --- One request at a time ----------------------------------------------------------------
 
 
 def timed(action: Callable[[], None]) -> float:
@@ -393,11 +454,10 @@ def refresh_rounds(clients: dict) -> dict[str, list[float]]:
     samples = {name: [] for name in clients}
     for client in clients.values():  # warm-up
         client.login()
-        for _ in range(REFRESHES):
+        for _ in range(5):
             client.refresh()
     # One refresh of each variant in turn, so that a busy moment slows them all alike.
     for round_number in range(ROUNDS):
-        log(f"refresh round {round_number + 1}/{ROUNDS}")
         for _ in range(REFRESHES):
             for name in alternating(list(clients), round_number):
                 samples[name].append(timed(clients[name].refresh))
@@ -406,6 +466,8 @@ def refresh_rounds(clients: dict) -> dict[str, list[float]]:
 
 def login_rounds(clients: dict) -> dict[str, list[float]]:
     samples = {name: [] for name in clients}
+    for client in clients.values():  # warm-up
+        client.login()
     for round_number in range(ROUNDS):
         for _ in range(LOGINS):
             for name in alternating(list(clients), round_number):
@@ -413,102 +475,265 @@ def login_rounds(clients: dict) -> dict[str, list[float]]:
     return samples
 
 
-# --- The run --------------------------------------------------------------------------
+# --- The phases ---------------------------------------------------------------------------
 
 
-def build(project: Server, project_full: Server, stock: Server, stock_full: Server) -> dict:
-    log("migrating the databases and creating the benchmark user")
-    project.manage("manage.py", "migrate", "--noinput")
-    project.manage("manage.py", "collectstatic", "--noinput")
-    project.manage("-m", "bench.probe", "user")
-    stock.manage("manage.py", "migrate", "--noinput")
-    stock.manage("-m", "bench.probe", "user")
-    shutil.copyfile(project.database, project_full.database)
-    shutil.copyfile(stock.database, stock_full.database)
-    log(f"seeding the history of {ROWS:,} login sessions into the full databases")
-    return {
-        "project": seed_project(str(project_full.database), ROWS),
-        "stock": seed_stock(str(stock_full.database), ROWS),
+def database_phase(kind: str) -> dict:
+    """The comparison on one database: load, refresh and login, side by side."""
+    log(f"{kind}: databases and users")
+    project_db = Database(kind, "bench_project").create()
+    stock_db = Database(kind, "bench_stock").create()
+    secret = secrets.token_urlsafe(48)
+    project = project_env(project_db, secret)
+    stock = stock_env(stock_db, secret)
+    prepare(project)
+    prepare(stock)
+    result = {}
+    if kind == "sqlite":
+        result["statements"] = {
+            "project": json.loads(
+                manage(fast_hash(project), "-m", "bench.probe", "statements", FAST_USER)
+            ),
+            "stock": json.loads(
+                manage(fast_hash(stock), "-m", "bench.probe", "statements", FAST_USER)
+            ),
+        }
+    servers = {
+        "project": Server(f"{kind}-project", project),
+        "stock": Server(f"{kind}-stock", stock, stock=True),
+        "stock_persistent": Server(
+            f"{kind}-stock-persistent", stock_env(stock_db, secret, conn_max_age=600), stock=True
+        ),
+        "project_fast": Server(f"{kind}-project-fast-hash", fast_hash(project)),
+        "stock_fast": Server(f"{kind}-stock-fast-hash", fast_hash(stock), stock=True),
     }
-
-
-def statement_counts(project: Server, stock: Server) -> dict:
-    """Counted on copies, so that the measured databases stay as built."""
-    counts = {}
-    for server in (project, stock):
-        scratch = DATA / f"{server.name}-statements.sqlite3"
-        shutil.copyfile(server.database, scratch)
-        probe = Server(server.name, server.port, server.settings, scratch, server.ready_path)
-        counts[server.name] = json.loads(probe.manage("-m", "bench.probe", "statements"))
-    return counts
-
-
-def main() -> int:
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    shutil.rmtree(DATA, ignore_errors=True)
-    DATA.mkdir(parents=True)
-    project = Server("project", PORT + 1, "config.settings", DATA / "project.sqlite3", "/healthz/")
-    project_full = Server(
-        "project-full", PORT + 2, "config.settings", DATA / "project-full.sqlite3", "/healthz/"
-    )
-    stock = Server(
-        "stock", PORT + 3, "bench.stock_settings", DATA / "stock.sqlite3", "/api/ceiling/"
-    )
-    stock_full = Server(
-        "stock-full", PORT + 4, "bench.stock_settings", DATA / "stock-full.sqlite3", "/api/ceiling/"
-    )
-    servers = [project, project_full, stock, stock_full]
-
-    seeded = build(project, project_full, stock, stock_full)
-    statements = statement_counts(project, stock)
-    log("timing the password hashers")
-    hashers = json.loads(project.manage("-m", "bench.probe", "hashers"))
     try:
-        for server in servers:
-            server.start()
-        for server in servers:
-            server.wait_ready()
-        load = load_rounds(project, stock)
-        refresh = refresh_rounds(
+        serving(*servers.values())
+        log(f"{kind}: load")
+        postgresql = kind == "postgresql"
+        result["load"] = load_rounds(
+            servers["project"],
+            servers["stock"],
+            servers["stock_persistent"],
             {
-                "project": ProjectClient(project.port),
-                "project-full": ProjectClient(project_full.port),
-                "stock": StockClient(stock.port),
-                "stock-full": StockClient(stock_full.port),
+                "project": project_db.name if postgresql else None,
+                "stock": stock_db.name if postgresql else None,
+            },
+        )
+        log(f"{kind}: refresh")
+        result["refresh_ms"] = refresh_rounds(
+            {
+                "project": ProjectClient(servers["project"].port),
+                "stock": StockClient(servers["stock"].port),
+                "stock_persistent": StockClient(servers["stock_persistent"].port),
             }
         )
-        log("timing logins")
-        login = login_rounds(
-            {"project": ProjectClient(project.port), "stock": StockClient(stock.port)}
+        log(f"{kind}: login")
+        result["login_ms"] = login_rounds(
+            {
+                "project": ProjectClient(servers["project"].port),
+                "stock": StockClient(servers["stock"].port),
+                "project_fast": ProjectClient(servers["project_fast"].port, FAST_USER),
+                "stock_fast": StockClient(servers["stock_fast"].port, FAST_USER),
+            }
         )
     finally:
-        for server in servers:
-            server.stop()
-        # The seeded databases take a gigabyte; the report and the logs stay.
-        for database in DATA.glob("*.sqlite3*"):
-            database.unlink()
-        shutil.rmtree(DATA / "static", ignore_errors=True)
+        stopped(*servers.values())
+    stock_db.drop()
+    if kind == "sqlite":
+        project_db.drop()  # PostgreSQL's stays for the scale phase, which drops it
+    return result
 
-    report, met = render(load, refresh, login, statements, hashers, seeded)
-    print(report)
-    (DATA / "report.md").write_text(report + "\n")
-    raw = {
-        "load": {variant.key: variant.runs for variant in load},
-        "refresh_ms": refresh,
-        "login_ms": login,
-        "statements": statements,
-        "hashers": hashers,
-        "seeded": seeded,
+
+def _peak_rss_and_output(env: dict[str, str], *args: str) -> tuple[float, str, float]:
+    """Run a command; its peak memory (MiB), its output and its seconds."""
+    started = time.monotonic()
+    with open(DATA / "command.out", "w+") as output:
+        process = subprocess.Popen(
+            [sys.executable, *args], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        text = output.read()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{text[-3000:]}")
+    return usage.ru_maxrss / 1024, text, time.monotonic() - started
+
+
+def scale_phase() -> dict:
+    """PostgreSQL with a long history: refresh, listing sessions, removing the expired."""
+    secret = secrets.token_urlsafe(48)
+    empty_db = Database("postgresql", "bench_project")  # left by the PostgreSQL phase
+    full_db = Database("postgresql", "bench_project_full").create()
+    empty, full = project_env(empty_db, secret), project_env(full_db, secret)
+    prepare(full)
+    expired = SESSIONS // 4
+    log(f"postgresql at scale: seeding {SESSIONS:,} sessions ({expired:,} expired)")
+    result = {"seeded": json.loads(manage(full, "-m", "bench.seed", str(SESSIONS), str(expired)))}
+    for name, count in PAGE_SESSIONS.items():
+        manage(full, "-m", "bench.probe", "user", name)
+        manage(full, "-m", "bench.probe", "sessions", name, str(count - 1))  # and its login's
+    servers = {
+        "empty": Server("postgresql-project-empty", empty),
+        "full": Server("postgresql-project-full", full),
     }
-    (DATA / "results.json").write_text(json.dumps(raw, indent=1))
-    return 0 if met else 1
+    try:
+        serving(*servers.values())
+        log("postgresql at scale: refresh")
+        result["refresh_ms"] = refresh_rounds(
+            {name: ProjectClient(server.port) for name, server in servers.items()}
+        )
+        log("postgresql at scale: sessions pages")
+        result["sessions_ms"] = sessions_pages(servers["full"])
+    finally:
+        stopped(*servers.values())
+    log("postgresql at scale: flushexpiredtokens")
+    idle_mib, _, _ = _peak_rss_and_output(empty, "manage.py", "flushexpiredtokens")
+    flush_mib, text, seconds = _peak_rss_and_output(full, "manage.py", "flushexpiredtokens")
+    result["flush"] = {"idle_mib": idle_mib, "mib": flush_mib, "seconds": seconds, "output": text}
+    full_db.drop()
+    empty_db.drop()
+    return result
 
 
-# --- The report -----------------------------------------------------------------------
+def sessions_pages(server: Server) -> dict[str, list[float]]:
+    """The first page of each user's sessions, and a page far into the many."""
+    clients = {name: ProjectClient(server.port, name) for name in PAGE_SESSIONS}
+    for client in clients.values():
+        client.login()
+        page = client.get("/api/auth/sessions/")
+        if len(page.json()) != 50:
+            raise SystemExit(f"a page of {client.username}'s sessions has {len(page.json())}")
+    # A hundred pages in, by the links the pages give.
+    path = "/api/auth/sessions/"
+    for _ in range(100):
+        link = urlsplit(clients["many"].get(path).headers["Link"].split(">", 1)[0].lstrip("<"))
+        path = f"{link.path}?{link.query}"
+    pages = {
+        "one_page": lambda: clients["one_page"].get("/api/auth/sessions/"),
+        "many_first": lambda: clients["many"].get("/api/auth/sessions/"),
+        "many_deep": lambda: clients["many"].get(path),
+    }
+    samples = {name: [] for name in pages}
+    for round_number in range(ROUNDS):
+        for _ in range(REFRESHES):
+            for name in alternating(list(pages), round_number):
+                samples[name].append(timed(pages[name]))
+    return samples
 
 
-def machine() -> str:
+NGINX_CONF = """
+worker_processes 1;
+pid {data}/nginx.pid;
+error_log {data}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {data}/nginx-body;
+    proxy_temp_path {data}/nginx-proxy;
+    fastcgi_temp_path {data}/nginx-fastcgi;
+    uwsgi_temp_path {data}/nginx-uwsgi;
+    scgi_temp_path {data}/nginx-scgi;
+    upstream one {{ server 127.0.0.1:{a}; }}
+    upstream both {{ server 127.0.0.1:{a}; server 127.0.0.1:{b}; }}
+    server {{
+        listen 127.0.0.1:{one_port};
+        location / {{ proxy_pass http://one; {headers} }}
+    }}
+    server {{
+        listen 127.0.0.1:{both_port};
+        location / {{ proxy_pass http://both; {headers} }}
+    }}
+}}
+"""
+# As the README's nginx sets them; TLS is what the header says it ended.
+NGINX_HEADERS = (
+    "proxy_set_header Host $http_host;"
+    " proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"
+    " proxy_set_header X-Forwarded-Proto https;"
+)
+
+
+def production_phase() -> dict:
+    """Two instances on PostgreSQL and Redis behind one nginx port, at 64 connections."""
+    log("production stack: two instances behind nginx")
+    database = Database("postgresql", "bench_production").create()
+    env = project_env(database, secrets.token_urlsafe(48))
+    prepare(env)
+    subprocess.run(["redis-cli", "-u", REDIS, "FLUSHDB"], capture_output=True)
+    instances = [Server(f"production-{name}", env) for name in ("a", "b")]
+    one_port, both_port = next(_ports), next(_ports)
+    conf = DATA / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            data=DATA,
+            a=instances[0].port,
+            b=instances[1].port,
+            one_port=one_port,
+            both_port=both_port,
+            headers=NGINX_HEADERS,
+        )
+    )
+    nginx = None
+    runs = {
+        f"{kind}_{instances_}": [] for kind in ("me", "refresh") for instances_ in ("one", "two")
+    }
+    ports = {"one": one_port, "two": both_port}
+    try:
+        serving(*instances)
+        nginx = subprocess.Popen(
+            ["nginx", "-p", str(DATA), "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=open(DATA / "nginx.log", "w"),
+        )
+        client = ProjectClient(both_port)
+        for _ in range(100):
+            try:
+                client.login()
+                break
+            except OSError:
+                time.sleep(0.1)
+        per_run = 2 * CONCURRENT_CONNECTIONS  # a token per connection, and as many spare
+        tokens = manage(env, "-m", "bench.probe", "tokens", USER, str(per_run * 2 * (ROUNDS + 1)))
+        tokens = tokens.split()
+        for round_number in range(-1, ROUNDS):  # round -1 warms up
+            client.login()
+            for instances_ in alternating(["one", "two"], round_number):
+                me = wrk(
+                    ports[instances_],
+                    "/api/auth/me/",
+                    headers=[f"Cookie: access_token={client.access}"],
+                    seconds=SECONDS,
+                    connections=CONCURRENT_CONNECTIONS,
+                )
+                batch, tokens = tokens[:per_run], tokens[per_run:]
+                path = DATA / "tokens.txt"
+                path.write_text("\n".join(batch) + "\n")
+                refresh = wrk(
+                    ports[instances_],
+                    "/api/auth/refresh/",
+                    seconds=SECONDS,
+                    connections=CONCURRENT_CONNECTIONS,
+                    script="refresh.lua",
+                    script_args=[str(path), "2"],
+                )
+                if round_number >= 0:
+                    runs[f"me_{instances_}"].append(me)
+                    runs[f"refresh_{instances_}"].append(refresh)
+    finally:
+        if nginx is not None:
+            nginx.send_signal(signal.SIGQUIT)
+            nginx.wait(timeout=30)
+        stopped(*instances)
+        database.drop()
+    return runs
+
+
+# --- The run ----------------------------------------------------------------------------------
+
+
+def machine() -> dict:
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -520,127 +745,72 @@ def machine() -> str:
     import django
     import gunicorn
 
-    version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
-    return (
-        f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}; Python "
-        f"{platform.python_version()}, Django {django.get_version()}, SQLite "
-        f"{sqlite3.sqlite_version}, gunicorn {gunicorn.__version__} ({WORKERS} sync workers), "
-        f"wrk {(version.stdout or version.stderr).split()[1]} (-t2 -c16)"
+    def version(*command: str) -> str:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True)
+        except OSError:
+            return "absent"
+        return (done.stdout or done.stderr).strip().splitlines()[0]
+
+    with psycopg.connect(f"{POSTGRES}/postgres") as connection:
+        postgres = connection.execute("SHOW server_version").fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "linux": platform.release(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": postgres.split()[0],
+        "gunicorn": gunicorn.__version__,
+        "wrk": version("wrk", "--version").split()[1],
+        "nginx": version("nginx", "-v").rsplit("/", 1)[-1],
+        "workers": WORKERS,
+        "rounds": ROUNDS,
+        "seconds": SECONDS,
+        "refreshes": REFRESHES,
+        "logins": LOGINS,
+        "connections": CONNECTIONS,
+        "concurrent_connections": CONCURRENT_CONNECTIONS,
+        "sessions": SESSIONS,
+    }
+
+
+def main() -> int:
+    for tool in ("wrk", "nginx", "redis-cli"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"make bench needs {tool}: apt-get install -y {tool.split('-')[0]}")
+    started = time.monotonic()
+    shutil.rmtree(DATA, ignore_errors=True)
+    DATA.mkdir(parents=True)
+    results = {"machine": machine()}
+    log("instructions per request (callgrind)")
+    unavailable = instructions.callgrind_unavailable()
+    results["instructions"] = (
+        {"unavailable": unavailable}
+        if unavailable
+        else {"counts": instructions.count(), "budget": instructions.budget_read()}
     )
-
-
-def render(load, refresh, login, statements, hashers, seeded) -> tuple[str, bool]:
-    by_key = {variant.key: variant for variant in load}
-    ceiling = by_key["ceiling"]
-    lines = [
-        f"Machine: {machine()}.",
-        "",
-        f"Load: {ROUNDS} rounds of {SECONDS} s per variant, the variants alternating; medians of "
-        "the rounds, and of the rounds' ratios for the ratios. Server CPU is the workers' CPU "
-        "time per request.",
-        "",
-        "| variant | requests/s | p50 ms | p99 ms | of the ceiling | server CPU ms/request |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for variant in load:
-        rps, cpu = variant.median("rps"), variant.median("cpu_ms")
-        lines.append(
-            f"| {variant.label} | {rps:,.0f} | {variant.median('p50'):.1f} | "
-            f"{variant.median('p99'):.1f} | {variant.paired_ratio(ceiling):.2f} | "
-            f"{'n/a' if cpu is None else f'{cpu:.2f}'} |"
+    log("timing the password hashers")
+    results["hashers"] = json.loads(
+        manage(
+            project_env(Database("sqlite", "bench_hashers"), "x"), "-m", "bench.probe", "hashers"
         )
-
-    ms = {name: statistics.median(samples) for name, samples in refresh.items()}
-    refresh_sql = {name: statements[name]["refresh"] for name in ("project", "stock")}
-    full = seeded["project"]
-    lines += [
-        "",
-        f"Refresh: one after another, the variants in turn, {REFRESHES} a round each; median "
-        f"ms. The full databases hold {full['accounts_loginsession']:,} login sessions of "
-        f"{full['accounts_user']:,} users, {full['token_blacklist_outstandingtoken']:,} "
-        f"outstanding and {full['token_blacklist_blacklistedtoken']:,} blacklisted tokens (stock "
-        f"SimpleJWT's: {seeded['stock']['token_blacklist_outstandingtoken']:,} and "
-        f"{seeded['stock']['token_blacklist_blacklistedtoken']:,}). Statements as Django logs "
-        "them, BEGIN and COMMIT included.",
-        "",
-        "| refresh | ms, empty tables | ms, full tables | full / empty | SQL statements "
-        "| transactions |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for name, label in (
-        ("project", "this service, refresh cookie"),
-        ("stock", "stock SimpleJWT, rotation and blacklist"),
-    ):
-        lines.append(
-            f"| {label} | {ms[name]:.2f} | {ms[name + '-full']:.2f} | "
-            f"{ms[name + '-full'] / ms[name]:.2f} | {refresh_sql[name]['statements']} | "
-            f"{refresh_sql[name]['transactions']} |"
-        )
-
-    login_ms = {name: statistics.median(samples) for name, samples in login.items()}
-    params = hashers["configured"]["params"]
-    lines += [
-        "",
-        f"Login: one after another, the variants in turn, {LOGINS} a round each; median ms. "
-        "The hash alone: checking one password in one process.",
-        "",
-        "| login | ms | hash alone, ms | SQL statements |",
-        "| --- | ---: | ---: | ---: |",
-        f"| this service, Argon2id m={params['memory_cost'] // 1024} MiB t={params['time_cost']} "
-        f"p={params['parallelism']} | {login_ms['project']:.0f} | "
-        f"{hashers['configured']['ms']:.0f} | {statements['project']['login']['statements']} |",
-        f"| stock SimpleJWT, Django's PBKDF2, {hashers['django_pbkdf2']['iterations']:,} "
-        f"iterations | {login_ms['stock']:.0f} | {hashers['django_pbkdf2']['ms']:.0f} | "
-        f"{statements['stock']['login']['statements']} |",
-        f"| Django's default Argon2 (100 MiB, t=2, p=8), for reference | | "
-        f"{hashers['django_argon2']['ms']:.0f} | |",
-        "",
-        f"Other statement counts: this service's `me` {statements['project']['me']['statements']}"
-        f", logout {statements['project']['logout']['statements']}; stock SimpleJWT's `me` "
-        f"{statements['stock']['me']['statements']}, on a new database connection each request.",
-    ]
-
-    goals = [
-        (
-            "`me` by cookie / stock SimpleJWT, requests/s",
-            by_key["cookie"].paired_ratio(by_key["stock"]),
-            ">=",
-            GOAL_COOKIE_OVER_STOCK,
-        ),
-        (
-            "refresh / stock SimpleJWT's refresh, ms",
-            ms["project"] / ms["stock"],
-            "<=",
-            GOAL_REFRESH_OVER_STOCK,
-        ),
-        (
-            "refresh, full tables / empty tables, ms",
-            ms["project-full"] / ms["project"],
-            "<=",
-            GOAL_REFRESH_FULL_OVER_EMPTY,
-        ),
-        (
-            "refresh, SQL statements",
-            refresh_sql["project"]["statements"],
-            "<=",
-            MAX_REFRESH_STATEMENTS,
-        ),
-        ("refresh, transactions", refresh_sql["project"]["transactions"], "<=", 1),
-        (
-            "login / stock SimpleJWT's PBKDF2 login, ms",
-            login_ms["project"] / login_ms["stock"],
-            "<=",
-            GOAL_LOGIN_OVER_PBKDF2,
-        ),
-    ]
-    lines += ["", "| goal | measured | target | |", "| --- | ---: | ---: | --- |"]
-    met = True
-    for label, value, relation, target in goals:
-        ok = value >= target if relation == ">=" else value <= target
-        met = met and ok
-        shown = f"{value:.2f}" if isinstance(value, float) else str(value)
-        lines.append(f"| {label} | {shown} | {relation} {target} | {'met' if ok else 'NOT MET'} |")
-    return "\n".join(lines), met
+    )
+    phases = [(kind, lambda kind=kind: database_phase(kind)) for kind in DATABASES]
+    if "postgresql" in DATABASES:
+        phases += [("scale", scale_phase), ("production", production_phase)]
+    try:
+        for name, phase in phases:
+            results[name] = phase()
+            results["minutes"] = (time.monotonic() - started) / 60
+            # After each phase, so that a run cut short still shows what it measured.
+            (DATA / "results.json").write_text(json.dumps(results, indent=1))
+    finally:
+        if "postgresql" in DATABASES:  # also when a phase failed half-way
+            for name in ("bench_project", "bench_stock", "bench_project_full", "bench_production"):
+                Database("postgresql", name).drop()
+    return report.main(results)
 
 
 if __name__ == "__main__":

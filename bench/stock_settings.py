@@ -3,11 +3,16 @@
 This is what a user of plain SimpleJWT gets: Django's default middleware and
 database settings (a new connection per request, ``CONN_MAX_AGE = 0``), DRF's
 defaults, ``JWTAuthentication``, and refresh rotation with the blacklist app.
+The benchmark names the database (``BENCH_STOCK_DATABASE_URL``, SQLite or
+PostgreSQL) and may keep connections open (``BENCH_STOCK_CONN_MAX_AGE``), to
+compare with this service given the same persistent connections.
 Only the benchmark serves it; ``config.urls`` never routes its views.
 """
 
 import os
 from pathlib import Path
+
+import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,10 +59,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("BENCH_STOCK_DB", BASE_DIR / "bench" / ".data" / "stock.sqlite3"),
-    }
+    "default": dj_database_url.parse(
+        os.environ["BENCH_STOCK_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("BENCH_STOCK_CONN_MAX_AGE", "0")),
+    )
 }
 
 LANGUAGE_CODE = "en-us"

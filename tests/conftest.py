@@ -83,6 +83,18 @@ def later(seconds: float):
     return time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=True)
 
 
+def pytest_collection_finish(session):
+    """Start counting instructions at once when the budget test is to run (it takes seconds
+    under valgrind, which then pass beside the other tests)."""
+    from tests import instructions
+
+    counting = any(
+        item.module.__name__.endswith("test_instruction_budget") for item in session.items
+    )
+    if counting and instructions.callgrind_unavailable() is None:
+        instructions.count_in_background()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters must not leak from one test into the next."""

@@ -75,27 +75,51 @@ def request(
 
 
 class Gunicorn:
-    """gunicorn started from the project directory, so it loads gunicorn.conf.py."""
+    """gunicorn started from the project directory, so it loads gunicorn.conf.py.
 
-    def __init__(self, *, env: dict[str, str], log_path: Path, workers: int = 1):
-        self.port = free_port()
+    ``defaults=True`` gives gunicorn's own settings instead (``make bench`` serves
+    stock SimpleJWT so, as its users would); ``port`` is one of PORTS unless given.
+    """
+
+    def __init__(
+        self,
+        *,
+        env: dict[str, str],
+        log_path: Path,
+        workers: int = 1,
+        port: int | None = None,
+        defaults: bool = False,
+    ):
+        self.port = port or free_port()
         self.log_path = log_path
         self.env = {
             **env,
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": str(workers),
         }
+        self.command = [sys.executable, "-m", "gunicorn"]
+        if defaults:
+            self.command += ["-c", os.devnull, "--bind", self.env["GUNICORN_BIND"]]
+            self.command += ["--workers", str(workers), "config.wsgi:application"]
         self.process: subprocess.Popen | None = None
 
     def start(self, *, ready_within: float = 60) -> "Gunicorn":
+        self.launch()
+        return self.wait_ready(ready_within=ready_within)
+
+    def launch(self) -> "Gunicorn":
+        """Start without waiting, so that several servers can start at once."""
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn"],
+                self.command,
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        return self
+
+    def wait_ready(self, *, ready_within: float = 60) -> "Gunicorn":
         deadline = time.monotonic() + ready_within
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

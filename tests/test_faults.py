@@ -66,7 +66,7 @@ def test_refresh_gives_json_503_and_keeps_the_cookies(logged_in, database_down):
 
 def test_an_unexpected_error_under_api_is_a_json_500(logged_in):
     boom = RuntimeError("boom")
-    with mock.patch("accounts.views.sessions.selectors.sessions_active_list", side_effect=boom):
+    with mock.patch("accounts.views.sessions.selectors.sessions_active_page", side_effect=boom):
         response = logged_in.get("/api/auth/sessions/")
 
     assert response.status_code == 500

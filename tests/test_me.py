@@ -1,7 +1,9 @@
 """GET /api/auth/me/: the user of a live session, never of an ended one."""
 
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
+from accounts.serializers import MeSerializer
 from tests.conftest import login
 
 
@@ -43,3 +45,24 @@ def test_me_of_a_deleted_user_is_a_401(logged_in, user):
     user.delete()
 
     assert logged_in.get("/api/auth/me/").status_code == 401
+
+
+def test_the_me_body_is_what_drf_would_render_from_the_declared_fields(make_user):
+    user = make_user("carol", email_verified=True)
+    serializer = MeSerializer(user)
+
+    assert serializer.data == serializers.Serializer.to_representation(serializer, user)
+
+
+def test_me_answers_each_user_with_their_own_values(make_user):
+    bodies = {}
+    for name in ("first", "second"):
+        make_user(name, email_verified=name == "second")
+        client = APIClient()
+        login(client, name)
+        bodies[name] = client.get("/api/auth/me/").json()
+
+    assert bodies["first"]["username"] == "first" and not bodies["first"]["email_verified"]
+    assert bodies["second"]["username"] == "second" and bodies["second"]["email_verified"]
+    assert bodies["first"]["id"] != bodies["second"]["id"]
+    assert bodies["first"]["date_joined"] != bodies["second"]["date_joined"]

@@ -202,3 +202,16 @@ def test_a_database_outage_under_api_is_a_json_503(logged_in):
 
     body = assert_json_error(response, 503)
     assert body["code"] == "service_unavailable"
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml", "*/*", "", "nonsense;;"])
+def test_the_api_answers_json_whatever_the_accept_header(logged_in, accept):
+    response = logged_in.get("/api/auth/me/", HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["username"] == "alice"
+
+
+def test_the_docs_still_negotiate_their_formats(db):
+    assert APIClient().get("/swagger.yaml").headers["Content-Type"].startswith("application/yaml")

@@ -180,10 +180,13 @@ def test_database_url_selects_postgresql_with_kept_connections(load_settings):
     settings = load_settings(DATABASE_URL="postgres://auth:pw@db.internal:5433/auth")
 
     database = settings["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    # Django's backend with a health check that costs no round trip (config/postgresql).
+    assert database["ENGINE"] == "config.postgresql"
     assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.internal", 5433, "auth")
     assert database["CONN_MAX_AGE"] == 600
     assert database["CONN_HEALTH_CHECKS"] is True
+    # Statements a connection repeats are prepared once, not planned on every request.
+    assert database["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
 
 
 def test_redis_url_switches_the_cache_to_redis(load_settings):

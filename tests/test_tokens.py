@@ -184,3 +184,48 @@ def test_a_stale_access_cookie_never_blocks_a_public_endpoint(user, method, path
 
 def test_the_access_token_expiry_is_its_lifetime(logged_in, claims):
     assert timedelta(seconds=claims["exp"] - claims["iat"]) == settings.ACCESS_TOKEN_LIFETIME
+
+
+# PyJWT's strict base64url rule, and the compiled one that accounts.tokens reads tokens with.
+_SEGMENTS = [
+    b"",
+    b"eyJhIjoxfQ",
+    b"eyJhIjoxfQ==",
+    b"eyJhIjoxfQ=",
+    b"eyJhIjoxfQ===",
+    b"YQ",
+    b"YR",  # not canonical: the unused bits of the last character are not zero
+    b"YQ==",
+    b"YQ=",
+    b"Y",
+    b"YWJj",
+    b"YWJj=",
+    b"+/+/",
+    b"-_-_",
+    b"!!!!",
+    b"YW\nJj",
+    b"YWJj\n",
+    b" YWJj",
+    b"YW=Jj",
+    "é".encode(),
+    b"\x00\x00",
+]
+
+
+@pytest.mark.parametrize("segment", _SEGMENTS, ids=repr)
+def test_segments_are_read_by_pyjwts_rule(segment):
+    from accounts.tokens import _JWS
+
+    def outcome(check):
+        try:
+            return check(segment, "payload")
+        except jwt.DecodeError as exc:
+            return str(exc)
+
+    assert outcome(_JWS._decode_base64url_segment) == outcome(jwt.PyJWS._decode_base64url_segment)
+
+
+def test_tokens_are_read_with_the_compiled_rule():
+    from accounts.tokens import _JWS, _jwt
+
+    assert type(_jwt._jws) is _JWS

@@ -30,7 +30,6 @@ from accounts.serializers import (
     CsrfSerializer,
     LoginResponseSerializer,
     LoginSerializer,
-    MeSerializer,
     RefreshRequestSerializer,
     SessionProbeSerializer,
     SignupSerializer,
@@ -222,7 +221,7 @@ class SessionProbeView(PublicAPIView):
             data = {
                 "authenticated": True,
                 "refreshable": False,
-                "user": MeSerializer(user).data,
+                "user": user,
                 "access_expires_at": token.expires_at,
             }
         else:

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors
 from accounts.models import LoginSession, RevokeReason
+from accounts.pagination import SESSIONS_PAGE_SIZE, next_link
 from accounts.schema import (
     CLEARS_AUTH_COOKIES,
     error,
@@ -17,6 +18,7 @@ from accounts.schema import (
 from accounts.serializers import (
     DetailSerializer,
     PasswordChangeSerializer,
+    SessionPageSerializer,
     SessionSerializer,
 )
 from accounts.services import sessions, users
@@ -46,16 +48,38 @@ class SessionListView(APIView):
 
     @swagger_auto_schema(
         operation_id="auth_sessions_list",
-        responses={200: openapi.Response("Active sessions.", SessionSerializer(many=True))},
+        query_serializer=SessionPageSerializer,
+        responses={
+            200: openapi.Response(
+                f"A page of active sessions, at most {SESSIONS_PAGE_SIZE}.",
+                SessionSerializer(many=True),
+                headers={
+                    "Link": openapi.Schema(
+                        type=openapi.TYPE_STRING,
+                        description='`<…/sessions/?cursor=…>; rel="next"` while more follow '
+                        "(RFC 8288); absent on the last page.",
+                    )
+                },
+            ),
+            400: field_errors('`cursor` is not one this list gave (code "invalid").'),
+        },
     )
     def get(self, request):
-        """The user's active sessions, most recently used first
+        """The user's active sessions, most recently used first, a page at a time
 
-        `current` marks the session of the token that made the request.
+        `current` marks the session of the token that made the request. A page holds
+        at most 50; the `Link` header names the next one, until the last.
         """
-        user_sessions = selectors.sessions_active_list(user=request.user)
+        query = SessionPageSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page, following = selectors.sessions_active_page(
+            user=request.user, after=query.validated_data.get("cursor"), size=SESSIONS_PAGE_SIZE
+        )
         context = {"current_session_id": current_session_id(request)}
-        return Response(SessionSerializer(user_sessions, many=True, context=context).data)
+        response = Response(SessionSerializer(page, many=True, context=context).data)
+        if following is not None:
+            response["Link"] = next_link(request, following)
+        return response
 
 
 class SessionDetailView(APIView):

@@ -1727,13 +1727,23 @@ export interface Operations {
       };
     };
   };
-  /** The user's active sessions, most recently used first */
+  /** The user's active sessions, most recently used first, a page at a time */
   auth_sessions_list: {
     method: "GET";
     path: "/api/auth/sessions/";
     responses: {
-      /** Active sessions. */
+      /** A page of active sessions, at most 50. */
       "200": Session[];
+      /** `cursor` is not one this list gave (code "invalid"). */
+      "400": {
+        /** A sentence, in the language of Accept-Language. */
+        detail: string;
+        /** What to branch on: the same in every language. */
+        code?: "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host";
+        /** One entry per message of the field errors. */
+        errors?: FieldError[];
+        [key: string]: string[] | string | "parse_error" | "no_refresh_token" | "invalid_link" | "invalid_code" | "invalid_credential" | "disallowed_host" | FieldError[] | undefined;
+      };
       /** No valid access token: code "not_authenticated" (none given) or "token_not_valid" (malformed, forged, expired, or its session revoked). Refresh, then retry. */
       "401": {
         /** A sentence, in the language of Accept-Language. */
