@@ -224,8 +224,10 @@ class AccountUserAdmin(UserAdmin):
 
     @admin.action(description=_("Remove every second factor of the selected users (lost device)"))
     def remove_second_factors(self, request, queryset):
-        for user in queryset:
-            mfa.factors_reset(user=user, ip_address=client_address(request))
+        # The owner's notification in LANGUAGE_CODE, not the admin's language.
+        with emails.in_default_language():
+            for user in queryset:
+                mfa.factors_reset(user=user, ip_address=client_address(request))
         count = len(queryset)
         message = ngettext(
             "Removed the second factors of %(count)d user; they log in with the password "

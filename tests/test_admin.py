@@ -727,3 +727,17 @@ def test_enroltotp_gives_the_first_staff_account_its_factor(staff, monkeypatch):
     from accounts.selectors import user_has_second_factor
 
     assert user_has_second_factor(user=staff)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_owner_is_told_when_an_admin_removes_their_factors(admin_client, staff, outbox):
+    _totp_on(staff)
+    before = len(outbox())
+
+    admin_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "remove_second_factors", "_selected_action": [str(staff.pk)]},
+    )
+
+    removed = [m for m in outbox()[before:] if "removed" in m.subject.lower()]
+    assert len(removed) == 1 and removed[0].to == [staff.email]

@@ -108,6 +108,7 @@ def factors_reset(*, user: User, ip_address: str | None) -> None:
         TotpDevice.objects.filter(user=user).delete()
         user.passkeys.all().delete()
         RecoveryCode.objects.filter(user=user).delete()
+        notify(user=user, kind="mfa_removed", ip_address=ip_address, method="all")
     events.record("mfa_removed", user_id=user.pk, method="all", by="admin", ip=ip_address)
 
 

@@ -35,6 +35,7 @@ SESSIONS_PAGE = "sessions"
 _METHODS = {
     "totp": _("an authenticator app"),
     "webauthn": _("a passkey"),
+    "all": _("every second factor (by an administrator)"),
 }
 
 
