@@ -435,6 +435,8 @@ action("#recovery-codes-regenerate", "click", async () => {
 action("#passkey-register-form", "submit", async () => {
   const passkey = await auth.registerPasskey($("#passkey-name").value.trim());
   log(`passkey added: ${passkey.name}`);
+  // The account's first factor comes with recovery codes, shown only now.
+  if (passkey.recovery_codes) showRecoveryCodes(passkey.recovery_codes);
   await showFactors();
 }, "#mfa-error");
 

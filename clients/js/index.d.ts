@@ -10,6 +10,7 @@ import type {
   Me,
   MfaStatus,
   Passkey,
+  PasskeyCreated,
   Reauthenticated,
   RecoveryCodes,
   Session,
@@ -232,7 +233,8 @@ export interface AuthClient {
   /** Recent authentication needed. */
   regenerateRecoveryCodes(): Promise<RecoveryCodes>;
   /** Creation options, navigator.credentials.create(), POST passkeys/ (recent authentication needed). */
-  registerPasskey(name: string): Promise<Passkey>;
+  /** With `recovery_codes` (shown only then) when it is the account's first factor. */
+  registerPasskey(name: string): Promise<PasskeyCreated>;
   passkeys(): Promise<Passkey[]>;
   renamePasskey(id: number, name: string): Promise<Passkey>;
   /** Recent authentication needed. */

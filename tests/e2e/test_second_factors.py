@@ -68,10 +68,16 @@ def log_out(page) -> None:
     expect(page.locator("#user")).to_have_text("nobody")
 
 
-def register_passkey(page, name: str) -> None:
+def register_passkey(page, name: str, *, first: bool = True) -> None:
     page.fill("#passkey-name", name)
     page.click("#passkey-register-form button")
     expect(page.locator("#log")).to_contain_text(f"passkey added: {name}")
+    if first:
+        # The account's first factor comes with its recovery codes, shown once.
+        expect(page.locator("#recovery-codes-screen")).to_be_visible()
+        expect(page.locator("#recovery-codes-list li")).to_have_count(10)
+        page.click("#recovery-codes-done")
+        expect(page.locator("#recovery-codes-screen")).to_be_hidden()
 
 
 def test_a_passkey_logs_in_alone_and_as_a_second_factor_and_deleting_it_asks_who_you_are(
