@@ -12,15 +12,26 @@ from email.message import Message
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def port_range(variable: str, default: str) -> range:
+    """The ports a kind of test may listen on, from ``variable`` (``8500-8599``), so that two
+    checkouts can test at once."""
+    spec = os.environ.get(variable, default)
+    first, _, last = spec.partition("-")
+    if not (first.isdigit() and last.isdigit()):
+        raise RuntimeError(f"{variable} must be a range such as 8500-8599, not {spec!r}")
+    return range(int(first), int(last) + 1)
+
+
 # The range of ports these tests may listen on; TEST_PORTS=8300-8399 moves it.
-_first, _, _last = os.environ.get("TEST_PORTS", "8100-8199").partition("-")
-PORTS = range(int(_first), int(_last) + 1)
+PORTS = port_range("TEST_PORTS", "8100-8199")
 _handed_out: set[int] = set()
 
 
-def free_port() -> int:
-    """A port of PORTS that nothing listens on, never the same one twice in a run."""
-    for port in PORTS:
+def free_port(ports: range = PORTS) -> int:
+    """A port of ``ports`` that nothing listens on, never the same one twice in a run."""
+    for port in ports:
         if port in _handed_out:
             continue
         with socket.socket() as probe:
@@ -30,7 +41,7 @@ def free_port() -> int:
                 continue
         _handed_out.add(port)
         return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 @dataclass

@@ -22,6 +22,7 @@ from pathlib import Path
 from tests.deploy.tls import Authority, certificate_issue
 from tests.e2e.conftest import PORTS
 from tests.servers import ROOT, Reply, base_env
+from tests.servers import free_port as free_port_in
 from tests.test_production import PRODUCTION_ENV_FILE, a_secret_key
 
 
@@ -56,22 +57,10 @@ FRONT_END_CSRF_COOKIE = "csrftoken=TheFrontEndsOwnCsrfCookieValue00"
 # Chromium resolves the test's names to this machine, and no other name at all.
 HOST_RESOLVER_RULES = f"MAP *.{DOMAIN} 127.0.0.1, MAP *.othersite.test 127.0.0.1, MAP * ~NOTFOUND"
 
-_handed_out: set[int] = set()
-
 
 def free_port() -> int:
     """A port of E2E_PORTS that nothing listens on, never the same one twice in a run."""
-    for port in PORTS:
-        if port in _handed_out:
-            continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _handed_out.add(port)
-        return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+    return free_port_in(PORTS)
 
 
 # --- A client that speaks TLS to the names the test uses ------------------------------------

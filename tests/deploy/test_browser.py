@@ -53,17 +53,16 @@ def cookies_of(context, name: str) -> list[dict]:
 
 def watch(page):
     """The page's refresh requests, and the tokens that GET csrf/ gave it."""
-    seen = {"refreshes": [], "csrf_tokens": []}
+    seen = {"refreshes": [], "csrf_answers": []}
     page.on(
         "request",
         lambda r: seen["refreshes"].append(r) if r.url.endswith("/api/auth/refresh/") else None,
     )
+    # The response itself is kept: reading its body inside the handler races the test.
     page.on(
         "response",
         lambda r: (
-            seen["csrf_tokens"].append(r.json()["csrfToken"])
-            if r.url.endswith("/api/auth/csrf/") and r.ok
-            else None
+            seen["csrf_answers"].append(r) if r.url.endswith("/api/auth/csrf/") and r.ok else None
         ),
     )
     return seen
@@ -93,7 +92,7 @@ def test_a_front_end_on_a_sibling_host_logs_in_refreshes_once_and_logs_out(page,
     page.click("#parallel-me")
     expect(log).to_contain_text("parallel: ok, ok, ok, ok, ok")
     [refresh] = seen["refreshes"]
-    assert refresh.headers["x-csrftoken"] == seen["csrf_tokens"][-1]
+    assert refresh.headers["x-csrftoken"] == seen["csrf_answers"][-1].json()["csrfToken"]
 
     [access] = cookies_of(page.context, "access_token")
     [refresh_cookie] = cookies_of(page.context, "refresh_token")
@@ -198,17 +197,15 @@ def test_a_csrf_cookie_tossed_before_the_first_visit_is_cleared_and_the_next_log
     open_front_end(page, same_site, APP_HOST)
     # The first visit's calls carry the tossed token alone; the login then sets the API's own,
     # and the next call carries both: it is refused as ambiguous, and the tossed one is cleared.
-    refusals = []
-    page.on(
-        "response",
-        lambda r: refusals.append(r.url) if r.status == 401 and "ambiguous" in r.text() else None,
-    )
+    # Bodies are read after the fact: reading one inside the handler races the assertion.
+    unauthorized = []
+    page.on("response", lambda r: unauthorized.append(r) if r.status == 401 else None)
     submit_login(page, username)
     log = page.locator("#log")
     expect(log).to_contain_text("logged in")
     page.click("#me")
     expect(log).to_contain_text("#me failed")
-    assert refusals
+    assert any("ambiguous_credentials" in r.text() for r in unauthorized)
     assert [c for c in cookies_of(page.context, "csrftoken") if c["domain"] == f".{DOMAIN}"] == []
 
     log_in(page, username)

@@ -16,7 +16,6 @@ import itertools
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -33,6 +32,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.servers import free_port, port_range
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,16 +46,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _ports() -> range:
-    """E2E_PORTS=8500-8599 moves the servers to another range (two checkouts testing at once)."""
-    spec = os.environ.get("E2E_PORTS", "8400-8499")
-    first, _, last = spec.partition("-")
-    if not (first.isdigit() and last.isdigit()):
-        raise RuntimeError(f"E2E_PORTS must be a range such as 8500-8599, not {spec!r}")
-    return range(int(first), int(last) + 1)
-
-
-PORTS = _ports()
+PORTS = port_range("E2E_PORTS", "8400-8499")
 PASSWORD = "correct-horse-battery-staple"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 # Generous: the machine may be busy; a passing step takes a fraction of it.
@@ -124,14 +116,7 @@ def _serve_examples() -> ThreadingHTTPServer:
 
 
 def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1} for the API")
+    return free_port(PORTS)
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
