@@ -2,52 +2,130 @@
 
 import functools
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import identifiers
-from accounts.models import LoginSession, Passkey, RecoveryCode, TotpDevice, User
+from accounts.models import KnownDevice, LoginSession, Passkey, RecoveryCode, TotpDevice, User
 from accounts.pagination import Position
 
-# Every authenticated request runs this query, so it is written once as SQL and
-# its row read straight into a User: compiling the same ORM query (two joins and
-# six conditions) costs more than running it, and so does a RawQuerySet's
-# per-query work (columns, init order, converters). Its conditions are those of
-# LoginSessionQuerySet.active(), the one definition of a live session, and
-# tests/test_selectors.py holds the two to each other case by case. The
-# parameters still go through the fields, so each backend gets its own values.
-_SESSION_USER_SQL = (
-    "SELECT {columns} FROM {user} u"
-    " INNER JOIN {session} s ON s.user_id = u.id"
+# The hot reads (every authenticated request, every login) are written once as
+# SQL and their rows read straight into models: compiling the same ORM query
+# costs more than running it, and so does a RawQuerySet's per-query work
+# (columns, init order, converters). Parameters still go through the fields, so
+# each backend gets its own values, and tests/test_selectors.py holds each query
+# to its ORM definition case by case.
+
+# The conditions of LoginSessionQuerySet.active(), the one definition of a live session:
+# of an authenticated request, the user; of a refresh or logout, also the session and its
+# current refresh token (inner-joined: a live session has one).
+_LIVE_SESSION_CONDITIONS = (
     " LEFT OUTER JOIN {blacklist} b ON b.token_id = s.current_refresh_id"
     " WHERE s.id = %s AND u.id = %s AND u.is_active"
     " AND s.revoked_at IS NULL AND s.expires_at > %s"
     " AND s.current_refresh_id IS NOT NULL AND b.id IS NULL"
 )
+_SESSION_USER_SQL = (
+    "SELECT {user_columns} FROM {user} u INNER JOIN {session} s ON s.user_id = u.id"
+    + _LIVE_SESSION_CONDITIONS
+)
+_SESSION_LIVE_SQL = (
+    "SELECT {session_columns}, {user_columns}, {token_columns} FROM {session} s"
+    " INNER JOIN {user} u ON u.id = s.user_id"
+    " INNER JOIN {outstanding} o ON o.id = s.current_refresh_id" + _LIVE_SESSION_CONDITIONS
+)
+# The account with this canonical identifier, and whether it has a second factor
+# (_HAS_SECOND_FACTOR: a confirmed TOTP device or a passkey).
+_USER_BY_CANONICAL_SQL = (
+    "SELECT {columns},"
+    " EXISTS (SELECT 1 FROM {totp} t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)"
+    " OR EXISTS (SELECT 1 FROM {passkey} p WHERE p.user_id = u.id)"
+    " FROM {user} u WHERE u.{column} = %s"
+)
+
+# Of the account's known devices (services.devices), the closest to a login's:
+# 2 this very device, 1 one like it on its network, 0 another.
+_DEVICE_CLOSEST_SQL = (
+    "SELECT {columns}, CASE WHEN d.key_hash = %s THEN 2"
+    " WHEN d.agent_key = %s AND d.network = %s THEN 1 ELSE 0 END AS closeness"
+    " FROM {device} d WHERE d.user_id = %s ORDER BY closeness DESC LIMIT 1"
+)
 
 
-@functools.lru_cache(maxsize=8)
-def _session_user_reader(connection) -> tuple[str, list[str], list[tuple[int, list, object]]]:
-    """For one connection: the query, the user's column names, and the converters its
-    backend applies to them (SQLite's text datetimes, say), as Django's compiler would."""
-    fields = User._meta.concrete_fields
-    sql = _SESSION_USER_SQL.format(
-        columns=", ".join(f"u.{connection.ops.quote_name(field.column)}" for field in fields),
-        user=User._meta.db_table,
-        session=LoginSession._meta.db_table,
-        blacklist=BlacklistedToken._meta.db_table,
-    )
+@dataclass(frozen=True)
+class _RowReader:
+    """One model's columns on one connection: as a SELECT names them, and how a row of them
+    becomes an instance, with the converters its backend applies (SQLite's text datetimes,
+    say) as Django's compiler would."""
+
+    connection: object
+    model: type
+    columns: str
+    attnames: list[str]
+    converters: list[tuple[int, list, object]]
+
+    def instance(self, row, start: int = 0) -> object:
+        """The instance whose columns start at ``start`` of ``row``."""
+        values = list(row[start : start + len(self.attnames)])
+        for index, functions, column in self.converters:
+            for function in functions:
+                values[index] = function(values[index], column, self.connection)
+        return self.model.from_db(self.connection.alias, self.attnames, values)
+
+
+@functools.lru_cache(maxsize=16)
+def _row_reader(connection, model, alias: str) -> _RowReader:
+    fields = model._meta.concrete_fields
     converters = []
     for index, field in enumerate(fields):
-        column = field.get_col(User._meta.db_table)
+        column = field.get_col(model._meta.db_table)
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if found:
             converters.append((index, found, column))
-    return sql, [field.attname for field in fields], converters
+    return _RowReader(
+        connection=connection,
+        model=model,
+        columns=", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields),
+        attnames=[field.attname for field in fields],
+        converters=converters,
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _live_session_sql(connection, template: str) -> str:
+    return template.format(
+        session_columns=_row_reader(connection, LoginSession, "s").columns,
+        user_columns=_row_reader(connection, User, "u").columns,
+        token_columns=_row_reader(connection, OutstandingToken, "o").columns,
+        user=User._meta.db_table,
+        session=LoginSession._meta.db_table,
+        outstanding=OutstandingToken._meta.db_table,
+        blacklist=BlacklistedToken._meta.db_table,
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _user_by_canonical_sql(connection, field_name: str) -> str:
+    return _USER_BY_CANONICAL_SQL.format(
+        columns=_row_reader(connection, User, "u").columns,
+        user=User._meta.db_table,
+        totp=TotpDevice._meta.db_table,
+        passkey=Passkey._meta.db_table,
+        column=connection.ops.quote_name(User._meta.get_field(field_name).column),
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _device_closest_sql(connection) -> str:
+    return _DEVICE_CLOSEST_SQL.format(
+        columns=_row_reader(connection, KnownDevice, "d").columns,
+        device=KnownDevice._meta.db_table,
+    )
 
 
 def _user_pk(user_id) -> int | None:
@@ -65,22 +143,19 @@ def session_user_get(*, session_id: uuid.UUID, user_id) -> User | None:
     if user_pk is None:
         return None
     connection = connections[DEFAULT_DB_ALIAS]  # this thread's, not the proxy
-    sql, attnames, converters = _session_user_reader(connection)
+    row = _live_session_row(connection, _SESSION_USER_SQL, session_id, user_pk)
+    return None if row is None else _row_reader(connection, User, "u").instance(row)
+
+
+def _live_session_row(connection, template: str, session_id, user_pk: int) -> tuple | None:
     params = [
         LoginSession._meta.pk.get_db_prep_value(session_id, connection),
         User._meta.pk.get_db_prep_value(user_pk, connection),
         LoginSession._meta.get_field("expires_at").get_db_prep_value(timezone.now(), connection),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    for index, functions, column in converters:
-        for function in functions:
-            values[index] = function(values[index], column, connection)
-    return User.from_db(connection.alias, attnames, values)
+        cursor.execute(_live_session_sql(connection, template), params)
+        return cursor.fetchone()
 
 
 def session_live_get(*, session_id: uuid.UUID, user_id) -> LoginSession | None:
@@ -90,12 +165,26 @@ def session_live_get(*, session_id: uuid.UUID, user_id) -> LoginSession | None:
     user_pk = _user_pk(user_id)
     if user_pk is None:
         return None
-    return (
-        LoginSession.objects.active()
-        .select_related("user", "current_refresh")
-        .filter(pk=session_id, user_id=user_pk)
-        .first()
-    )
+    connection = connections[DEFAULT_DB_ALIAS]
+    row = _live_session_row(connection, _SESSION_LIVE_SQL, session_id, user_pk)
+    if row is None:
+        return None
+    readers = [_row_reader(connection, model, alias) for model, alias in _SESSION_LIVE_MODELS]
+    session, user, token = _instances(readers, row)
+    session.user, session.current_refresh = user, token
+    return session
+
+
+_SESSION_LIVE_MODELS = ((LoginSession, "s"), (User, "u"), (OutstandingToken, "o"))
+
+
+def _instances(readers: list[_RowReader], row) -> list:
+    """The instances of a row that holds each reader's columns in turn."""
+    found, start = [], 0
+    for reader in readers:
+        found.append(reader.instance(row, start))
+        start += len(reader.attnames)
+    return found
 
 
 def sessions_active_list(*, user: User) -> QuerySet[LoginSession]:
@@ -136,24 +225,20 @@ def sessions_active_page(
     return list(page), following
 
 
-def _users_by_identifier(identifier: str) -> QuerySet[User]:
-    """The account a login identifier names: by its address if it has an @, else by username.
-
-    Compared in canonical form, as uniqueness is, on every database alike. The
-    same query says whether the account has a second factor, which a login asks next.
-    """
+def _canonical_lookup(identifier: str) -> tuple[str, str]:
     if identifiers.is_email(identifier):
-        users = User.objects.filter(email_canonical=identifiers.email_canonical(identifier))
-    else:
-        users = User.objects.filter(username_canonical=identifiers.canonical(identifier))
-    return users.annotate(has_second_factor=_HAS_SECOND_FACTOR)
+        return "email_canonical", identifiers.email_canonical(identifier)
+    return "username_canonical", identifiers.canonical(identifier)
 
 
 _LOOKUP_MEMO = "_user_by_identifier"
 
 
 def user_by_identifier_get(*, identifier: str, request=None) -> User | None:
-    """The account a login identifier names, looked up once per request.
+    """The account a login identifier names, looked up once per request: by its address if it
+    has an @, else by username, compared in canonical form as uniqueness is, on every database
+    alike. The same query says whether the account has a second factor, which a login asks
+    next (user_has_second_factor).
 
     A login asks twice, in its per-account throttle and in its password check.
     """
@@ -165,10 +250,22 @@ def user_by_identifier_get(*, identifier: str, request=None) -> User | None:
     could_name_an_account = (
         len(identifier) <= identifiers.EMAIL_MAX_LENGTH and "\x00" not in identifier
     )
-    # Unordered: the canonical columns are unique, and first()'s ORDER BY costs a compile.
-    user = next(iter(_users_by_identifier(identifier)[:1]), None) if could_name_an_account else None
+    user = _user_by_canonical_get(*_canonical_lookup(identifier)) if could_name_an_account else None
     if request is not None:
         setattr(request, _LOOKUP_MEMO, (identifier, user))
+    return user
+
+
+def _user_by_canonical_get(field_name: str, value: str) -> User | None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    param = User._meta.get_field(field_name).get_db_prep_value(value, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_user_by_canonical_sql(connection, field_name), [param])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user = _row_reader(connection, User, "u").instance(row)
+    user.has_second_factor = bool(row[-1])
     return user
 
 
@@ -210,3 +307,18 @@ def second_factor_methods_get(*, user: User) -> list[str]:
     }
     found = User.objects.filter(pk=user.pk).values(**kinds).first() or {}
     return [kind for kind in kinds if found.get(kind)]
+
+
+def known_device_closest_get(
+    *, user: User, key_hash: str, agent_key: str, network: str
+) -> tuple[KnownDevice, int] | None:
+    """The account's known device closest to a login's, and how close: 2 the device of that
+    key, 1 one with the same agent on the same network, 0 another; None if it has none."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    params = [key_hash, agent_key, network, User._meta.pk.get_db_prep_value(user.pk, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(_device_closest_sql(connection), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return _row_reader(connection, KnownDevice, "d").instance(row), row[-1]

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts import selectors
 from accounts.models import KnownDevice, User
 
 _COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{43}\Z")
@@ -58,20 +58,9 @@ def device_login_record(
     else:
         key = _hash(f"agent:{agent_key}|{network}")
     # One query says all: this very device, one like it on its network, another, or none.
-    best = (
-        KnownDevice.objects.filter(user=user)
-        .annotate(
-            match=Case(
-                When(key_hash=key, then=Value(2)),
-                When(agent_key=agent_key, network=network, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-match")
-        .values("pk", "match", "last_seen_at")
-        .first()
-    )
+    device, closeness = selectors.known_device_closest_get(
+        user=user, key_hash=key, agent_key=agent_key, network=network
+    ) or (None, None)
     now = timezone.now()
     row = KnownDevice(
         user=user,
@@ -82,11 +71,11 @@ def device_login_record(
         first_seen_at=now,
         last_seen_at=now,
     )
-    if best is not None and best["match"] == 2:
-        if now - best["last_seen_at"] > _SEEN_PRECISION:
-            KnownDevice.objects.filter(pk=best["pk"]).update(last_seen_at=now)
+    if closeness == 2:
+        if now - device.last_seen_at > _SEEN_PRECISION:
+            KnownDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
         return DeviceLogin(cookie=token, new=False)
-    if best is None or best["match"] == 1:
+    if device is None or closeness == 1:
         # The account's first device, or a known one that lost its cookie: known from now on.
         KnownDevice.objects.bulk_create([row], ignore_conflicts=True)
         return DeviceLogin(cookie=token, new=False)
