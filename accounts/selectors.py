@@ -158,6 +158,9 @@ def _live_session_row(connection, template: str, session_id, user_pk: int) -> tu
         return cursor.fetchone()
 
 
+_SESSION_LIVE_MODELS = ((LoginSession, "s"), (User, "u"), (OutstandingToken, "o"))
+
+
 def session_live_get(*, session_id: uuid.UUID, user_id) -> LoginSession | None:
     """The live session, with its user and current refresh token, if the token's user claim
     names its user. One query; refresh and logout need the current token to tell reuse from
@@ -173,9 +176,6 @@ def session_live_get(*, session_id: uuid.UUID, user_id) -> LoginSession | None:
     session, user, token = _instances(readers, row)
     session.user, session.current_refresh = user, token
     return session
-
-
-_SESSION_LIVE_MODELS = ((LoginSession, "s"), (User, "u"), (OutstandingToken, "o"))
 
 
 def _instances(readers: list[_RowReader], row) -> list:
