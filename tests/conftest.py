@@ -1,5 +1,7 @@
 import itertools
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -8,6 +10,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
 from rest_framework.test import APIClient
@@ -171,3 +174,18 @@ def emailed_link(message, path: str) -> dict[str, str]:
     assert mimetype == "text/html"
     assert f'href="{escape(links[0])}"' in html
     return {name: values[0] for name, values in params.items()}
+
+
+def in_parallel(call, count=8):
+    """Run ``call`` in ``count`` threads released at the same moment, each on its own connection."""
+    barrier = threading.Barrier(count)
+
+    def run(_):
+        try:
+            barrier.wait()
+            return call()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))

@@ -1,34 +1,17 @@
 """Of several concurrent refreshes with one token exactly one succeeds, on parallel connections."""
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.errors import TokenRotated
 from accounts.models import LoginSession, User
 from accounts.services import sessions
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, in_parallel, login
 
 THREADS = 8
-
-
-def _in_parallel(call, count=THREADS):
-    """Run ``call`` in ``count`` threads released at the same moment, each on its own connection."""
-    barrier = threading.Barrier(count)
-
-    def run(_):
-        try:
-            barrier.wait()
-            return call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 @pytest.fixture
@@ -41,7 +24,7 @@ def test_concurrent_refreshes_through_the_api_give_exactly_one_success(refresh_t
     def refresh():
         return APIClient().post("/api/auth/refresh/", {"refresh": refresh_token}, format="json")
 
-    responses = _in_parallel(refresh)
+    responses = in_parallel(refresh)
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] + [401] * (THREADS - 1)
@@ -67,7 +50,7 @@ def test_concurrent_refreshes_at_the_service_level_rotate_once(refresh_token):
         except TokenRotated:
             return None
 
-    results = _in_parallel(refresh)
+    results = in_parallel(refresh)
 
     assert sum(result is not None for result in results) == 1
     session = LoginSession.objects.get()
@@ -93,7 +76,7 @@ def test_concurrent_signups_with_spellings_of_one_name_make_one_account(transact
             REMOTE_ADDR=f"198.51.100.{abs(hash(username)) % 250}",
         )
 
-    replies = _in_parallel(signup, count=5)
+    replies = in_parallel(signup, count=5)
 
     statuses = sorted(reply.status_code for reply in replies)
     assert statuses.count(201) == 1, [r.content for r in replies]

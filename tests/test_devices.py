@@ -9,8 +9,7 @@ from rest_framework.test import APIClient
 from accounts.models import KnownDevice
 from accounts.services import mfa
 from accounts.services.devices import device_describe
-from tests.conftest import LOGIN, PASSWORD
-from tests.test_concurrency import _in_parallel
+from tests.conftest import LOGIN, PASSWORD, in_parallel
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -208,7 +207,7 @@ def test_parallel_logins_from_one_new_device_alert_once(user, outbox):
         browser.client.cookies["device_id"] = device
         return browser.log_in()
 
-    replies = _in_parallel(log_in, count=4)
+    replies = in_parallel(log_in, count=4)
 
     assert [reply.status_code for reply in replies] == [200] * 4
     assert len(alerts(outbox)) == 1

@@ -15,10 +15,10 @@ from tests.conftest import (
     PASSWORD_RESET_CONFIRM,
     SIGNUP,
     emailed_link,
+    in_parallel,
     later,
     login,
 )
-from tests.test_concurrency import _in_parallel
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -351,7 +351,7 @@ def test_two_accounts_confirming_one_address_at_once_end_with_one_owner(make_use
             link = next(turn)
         return confirm(link)
 
-    replies = _in_parallel(confirm_one, count=len(links))
+    replies = in_parallel(confirm_one, count=len(links))
 
     statuses = sorted(reply.status_code for reply in replies)
     assert statuses == [200, 400, 400, 400], [reply.content for reply in replies]
@@ -382,7 +382,7 @@ def test_a_confirmation_racing_a_signup_for_the_address_leaves_one_owner(make_us
             format="json",
         )
 
-    replies = _in_parallel(either, count=4)
+    replies = in_parallel(either, count=4)
 
     assert sum(reply.status_code in (200, 201) for reply in replies) == 1, [
         (reply.status_code, reply.content) for reply in replies
@@ -394,7 +394,7 @@ def test_one_link_used_in_parallel_changes_the_address_once(logged_in, user, out
     request_change(logged_in)
     link, _ = links_of(outbox)
 
-    replies = _in_parallel(lambda: confirm(link), count=6)
+    replies = in_parallel(lambda: confirm(link), count=6)
 
     assert sorted(reply.status_code for reply in replies) == [200] + [400] * 5
     assert email_of(user) == "new@example.com"
@@ -418,7 +418,7 @@ def test_parallel_requests_of_one_account_leave_one_pending_change_and_one_worki
         client.credentials(HTTP_X_CSRFTOKEN=csrf)
         return request_change(client, address)
 
-    replies = _in_parallel(ask, count=3)
+    replies = in_parallel(ask, count=3)
 
     assert [reply.status_code for reply in replies] == [202] * 3
     assert EmailChange.objects.filter(user=user).count() == 1

@@ -16,8 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts import crypto, emails
 from accounts.models import OutboxEmail
-from tests.conftest import later
-from tests.test_concurrency import _in_parallel
+from tests.conftest import in_parallel, later
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -275,7 +274,7 @@ def test_of_parallel_claims_of_one_email_exactly_one_wins(worker_mode, user):
             name = f"worker-{next(names)}"
         return emails.outbox_claim(worker_id=name)
 
-    claims = _in_parallel(claim)
+    claims = in_parallel(claim)
 
     won = [claim for claim in claims if claim is not None]
     assert len(won) == 1
@@ -286,7 +285,7 @@ def test_parallel_workers_send_every_email_exactly_once(worker_mode, make_user):
     for n in range(12):
         send_reset(make_user(f"user{n}"))
 
-    sent = _in_parallel(work, count=4)
+    sent = in_parallel(work, count=4)
 
     assert sum(sent) == 12
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"user{n}@example.com" for n in range(12))

@@ -12,8 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import Passkey, WebAuthnChallenge
 from accounts.services.passkeys import CEREMONY_SECONDS
 from tests.authenticator import SoftAuthenticator, b64url, unb64url
-from tests.conftest import LOGIN, PASSWORD, REFRESH, decode, later, login
-from tests.test_concurrency import _in_parallel as in_parallel
+from tests.conftest import LOGIN, PASSWORD, REFRESH, decode, in_parallel, later, login
 
 MFA = "/api/auth/mfa/"
 MFA_VERIFY = "/api/auth/mfa/verify/"

@@ -4,8 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from tests.conftest import ME, PASSWORD, login
-from tests.test_concurrency import _in_parallel
+from tests.conftest import ME, PASSWORD, in_parallel, login
 
 
 def patch(client, body):
@@ -145,7 +144,7 @@ def test_two_accounts_racing_for_one_username_end_with_one_owner(make_user):
     def claim():
         return patch(next(turn), {"username": "wanted"})
 
-    replies = _in_parallel(claim, count=len(clients))
+    replies = in_parallel(claim, count=len(clients))
 
     statuses = sorted(reply.status_code for reply in replies)
     assert statuses == [200, 400, 400, 400], [reply.content for reply in replies]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from accounts.models import LoginSession
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, in_parallel
 from tests.servers import free_port
 
 
@@ -224,21 +224,16 @@ def test_a_dotted_capital_i_names_no_account_so_it_cannot_dodge_alices_bucket(ap
 @pytest.mark.django_db(transaction=True)
 @limits(login="10/min")
 def test_a_parallel_burst_gets_no_more_attempts_than_the_limit(make_user):
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
     from rest_framework.test import APIClient
 
     make_user("alice")
-    start = threading.Barrier(30)
+    addresses = iter(range(30))
 
-    def attempt(n: int) -> int:
-        client = APIClient()
-        start.wait()
-        return attempt_login(client, "alice", REMOTE_ADDR=f"198.51.100.{n}").status_code
+    def attempt() -> int:
+        address = f"198.51.100.{next(addresses)}"
+        return attempt_login(APIClient(), "alice", REMOTE_ADDR=address).status_code
 
-    with ThreadPoolExecutor(max_workers=30) as pool:
-        statuses = list(pool.map(attempt, range(30)))
+    statuses = in_parallel(attempt, count=30)
 
     assert statuses.count(401) == 10, statuses
     assert statuses.count(429) == 20, statuses
