@@ -53,7 +53,9 @@ def validation_error_body(detail) -> dict:
         # A ValidationError raised with a message or a list: errors of no one field.
         detail = {NON_FIELD: detail if isinstance(detail, list) else [detail]}
     body = dict(detail)
-    body.setdefault("detail", str(exceptions.ValidationError.default_detail))
+    # No request has a field named detail or errors, but an unknown key of a body may be
+    # reported as a field error: its messages stay in the list, the envelope keeps its shape.
+    body["detail"] = str(exceptions.ValidationError.default_detail)
     body["errors"] = list(_field_errors(detail))
     return body
 

@@ -101,6 +101,18 @@ def test_fields_the_owner_may_not_change_here_are_refused(logged_in, user, field
     assert not user.is_staff and user.email == "alice@example.com"
 
 
+def test_unknown_keys_named_like_the_envelope_leave_its_shape(logged_in):
+    response = patch(logged_in, {"detail": True, "errors": 1, "first_name": "x" * 151})
+
+    assert codes(response) == {
+        "detail": ["read_only"],
+        "errors": ["read_only"],
+        "first_name": ["max_length"],
+    }
+    body = response.json()
+    assert isinstance(body["detail"], str) and isinstance(body["errors"], list)
+
+
 def test_every_field_error_is_reported_at_once(logged_in, make_user):
     make_user("bob")
 
