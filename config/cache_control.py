@@ -16,5 +16,9 @@ class ApiNoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.path.startswith(API_PREFIX):
-            patch_cache_control(response, no_store=True)
+            if "Cache-Control" in response:
+                patch_cache_control(response, no_store=True)
+            else:
+                # What patch_cache_control would write, without parsing a header there is not.
+                response["Cache-Control"] = "no-store"
         return response

@@ -23,7 +23,13 @@ def _networks(trusted: tuple[str, ...]) -> tuple:
 
 
 def peer_is_trusted_proxy(peer: str) -> bool:
-    trusted = tuple(settings.TRUSTED_PROXIES)
+    return _peer_is_trusted(peer, tuple(settings.TRUSTED_PROXIES))
+
+
+# Every request asks about its peer, and a service's peers are its few proxies; the
+# verdict depends on nothing else, so it is kept (by peer and list, for settings overrides).
+@lru_cache(maxsize=256)
+def _peer_is_trusted(peer: str, trusted: tuple[str, ...]) -> bool:
     if "*" in trusted:
         return True
     try:

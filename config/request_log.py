@@ -11,6 +11,8 @@ import time
 from django.utils.functional import empty
 
 logger = logging.getLogger("config.request_log")
+# One encoder for every line: json.dumps builds a new one whenever it is given ``default``.
+_encode = json.JSONEncoder(default=str).encode
 
 
 def _user_id(request):
@@ -38,5 +40,5 @@ class RequestLogMiddleware:
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "user_id": _user_id(request),
             }
-            logger.info(json.dumps(line, default=str))
+            logger.info(_encode(line))
         return response

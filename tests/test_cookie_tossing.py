@@ -6,9 +6,12 @@ service's own.
 """
 
 import logging
+from collections import Counter
 
 import pytest
 from django.test import override_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accounts.cookies import cookie_domains, cookie_names_repeated
 from tests.conftest import login
@@ -77,6 +80,24 @@ def test_a_credential_cookie_named_twice_is_counted_however_it_is_spelled(header
 )
 def test_other_cookies_and_single_credentials_are_not_ambiguous(header):
     assert cookie_names_repeated(header) == []
+
+
+_NAMES = st.sampled_from(
+    ["access_token", "refresh_token", "csrftoken", "sessionid", "xaccess_token", " csrftoken "]
+)
+# Values that hold a credential name as text too, which no count of names may mistake.
+_VALUES = st.sampled_from(["", "v", "access_token", "csrftoken=", "a;refresh_token"])
+
+
+@given(st.lists(st.tuples(_NAMES, _VALUES), max_size=6))
+def test_repeated_names_are_those_a_cookie_parser_sees_twice(cookies):
+    header = "; ".join(f"{name}={value}" for name, value in cookies)
+    names = Counter(chunk.split("=", 1)[0].strip() for chunk in header.split(";"))
+    credentials = {"access_token", "refresh_token", "csrftoken"}
+
+    assert cookie_names_repeated(header) == sorted(
+        name for name, count in names.items() if count > 1 and name in credentials
+    )
 
 
 def test_a_tossed_access_cookie_beside_the_users_own_is_refused(api, session_cookies):
