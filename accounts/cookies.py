@@ -141,7 +141,7 @@ def credential_cookie_names() -> tuple[str, ...]:
 def cookie_names_repeated(cookie_header: str) -> list[str]:
     """The credential cookie names that a raw ``Cookie`` header carries more than once."""
     credentials = credential_cookie_names()
-    # Every request asks: a name that occurs once as text at most occurs once as a name.
+    # Every request is asked; a name the text holds at most once cannot be there twice.
     if all(cookie_header.count(name) < 2 for name in credentials):
         return []
     # Split as Django's parse_cookie splits, so that every cookie it could pick is counted.
