@@ -304,6 +304,9 @@ CSRF_COOKIE_HTTPONLY = False  # the front end reads it to send X-CSRFToken
 _DEV_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"] if DEBUG else []
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", _DEV_ORIGINS)
 CORS_ALLOW_CREDENTIALS = True
+# The API only: a front end's script may read API answers, never the admin's pages (their
+# CSRF tokens would let a script on a trusted origin act as a staff user there).
+CORS_URLS_REGEX = r"^/api/"
 # So a front end can tell users when to try again, and find the next page of a list.
 CORS_EXPOSE_HEADERS = ["Retry-After", "Link"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", CORS_ALLOWED_ORIGINS)
