@@ -1,4 +1,4 @@
-"""Front ends on the trusted origins may read the API's answers with credentials, and nothing else."""
+"""Trusted front-end origins may read the API's answers with credentials, and nothing else."""
 
 import pytest
 from django.test import override_settings
