@@ -14,12 +14,12 @@ from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.views.defaults import bad_request
 
+from config.errors import API_PREFIX
 from config.health import HealthView
 
 # Django's own logger for this refusal, so that filters set on it keep working.
 logger = logging.getLogger("django.security.DisallowedHost")
 
-API_PREFIX = "/api/"
 HEALTH_PATH = "/healthz/"
 
 _health = HealthView.as_view()
