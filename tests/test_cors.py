@@ -38,7 +38,9 @@ def test_a_trusted_origin_may_send_the_csrf_header_to_the_api(api):
     assert "x-csrftoken" in response["Access-Control-Allow-Headers"]
 
 
-@pytest.mark.parametrize("path", ["/admin/login/", "/swagger.json", "/healthz/"])
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/login/", "/swagger/", "/swagger.json", "/healthz/", "/API/auth/me/"]
+)
 def test_outside_the_api_no_origin_is_allowed_to_read(api, db, path):
     response = api.get(path, HTTP_ORIGIN=FRONT_END)
 

@@ -324,6 +324,19 @@ def test_errors_of_no_field_are_non_field_errors():
     assert validation_error_body("Broken.")["errors"][0]["field"] == "non_field_errors"
 
 
+@given(
+    st.dictionaries(st.sampled_from(["detail", "errors", "code", "", "name"]), st.just(["Bad."]))
+)
+def test_field_errors_of_any_name_leave_detail_a_sentence_and_errors_the_list(detail):
+    body = validation_error_body(detail)
+
+    assert body["detail"] == "Invalid input."
+    assert [error["message"] for error in body["errors"]] == ["Bad."] * len(detail)
+    assert {error["field"] for error in body["errors"]} == {
+        name or "non_field_errors" for name in detail
+    }
+
+
 # --- Whatever the body: never a 500, and the errors list matches the fields ---------------
 
 _VALUES = st.one_of(

@@ -74,6 +74,13 @@ def test_trusted_proxies_are_addresses_or_networks(api, peer, trusted):
     assert served_as_https(response) is trusted
 
 
+def test_a_peer_is_judged_by_the_list_of_the_moment_not_by_an_earlier_verdict(api):
+    with behind(TRUSTED_PROXIES=["10.0.0.2"]):
+        assert served_as_https(api.get("/api/auth/csrf/", REMOTE_ADDR="10.0.0.2", **HTTPS))
+    with behind(TRUSTED_PROXIES=["10.0.0.3"]):
+        assert not served_as_https(api.get("/api/auth/csrf/", REMOTE_ADDR="10.0.0.2", **HTTPS))
+
+
 @behind(TRUSTED_PROXIES=["*"])
 def test_a_star_trusts_every_peer(api):
     response = api.get("/api/auth/csrf/", REMOTE_ADDR="203.0.113.50", **HTTPS)
