@@ -19,15 +19,17 @@ from accounts.pagination import Position
 # costs more than running it, and so does a RawQuerySet's per-query work
 # (columns, init order, converters). Parameters still go through the fields, so
 # each backend gets its own values, and tests/test_selectors.py holds each query
-# to its ORM definition case by case.
+# to its ORM definition case by case. Parameters are named: Django's SQLite backend
+# turns named ones into its own with one string format, and positional ones with a
+# regular expression over the whole statement, which costs as much as the query.
 
 # The conditions of LoginSessionQuerySet.active(), the one definition of a live session:
 # of an authenticated request, the user; of a refresh or logout, also the session and its
 # current refresh token (inner-joined: a live session has one).
 _LIVE_SESSION_CONDITIONS = (
     " LEFT OUTER JOIN {blacklist} b ON b.token_id = s.current_refresh_id"
-    " WHERE s.id = %s AND u.id = %s AND u.is_active"
-    " AND s.revoked_at IS NULL AND s.expires_at > %s"
+    " WHERE s.id = %(session)s AND u.id = %(user)s AND u.is_active"
+    " AND s.revoked_at IS NULL AND s.expires_at > %(now)s"
     " AND s.current_refresh_id IS NOT NULL AND b.id IS NULL"
 )
 _SESSION_USER_SQL = (
@@ -45,15 +47,15 @@ _USER_BY_CANONICAL_SQL = (
     "SELECT {columns},"
     " EXISTS (SELECT 1 FROM {totp} t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)"
     " OR EXISTS (SELECT 1 FROM {passkey} p WHERE p.user_id = u.id)"
-    " FROM {user} u WHERE u.{column} = %s"
+    " FROM {user} u WHERE u.{column} = %(value)s"
 )
 
 # Of the account's known devices (services.devices), the closest to a login's:
 # 2 this very device, 1 one like it on its network, 0 another.
 _DEVICE_CLOSEST_SQL = (
-    "SELECT {columns}, CASE WHEN d.key_hash = %s THEN 2"
-    " WHEN d.agent_key = %s AND d.network = %s THEN 1 ELSE 0 END AS closeness"
-    " FROM {device} d WHERE d.user_id = %s ORDER BY closeness DESC LIMIT 1"
+    "SELECT {columns}, CASE WHEN d.key_hash = %(key_hash)s THEN 2"
+    " WHEN d.agent_key = %(agent_key)s AND d.network = %(network)s THEN 1 ELSE 0 END AS closeness"
+    " FROM {device} d WHERE d.user_id = %(user)s ORDER BY closeness DESC LIMIT 1"
 )
 
 
@@ -148,11 +150,13 @@ def session_user_get(*, session_id: uuid.UUID, user_id) -> User | None:
 
 
 def _live_session_row(connection, template: str, session_id, user_pk: int) -> tuple | None:
-    params = [
-        LoginSession._meta.pk.get_db_prep_value(session_id, connection),
-        User._meta.pk.get_db_prep_value(user_pk, connection),
-        LoginSession._meta.get_field("expires_at").get_db_prep_value(timezone.now(), connection),
-    ]
+    params = {
+        "session": LoginSession._meta.pk.get_db_prep_value(session_id, connection),
+        "user": User._meta.pk.get_db_prep_value(user_pk, connection),
+        "now": LoginSession._meta.get_field("expires_at").get_db_prep_value(
+            timezone.now(), connection
+        ),
+    }
     with connection.cursor() as cursor:
         cursor.execute(_live_session_sql(connection, template), params)
         return cursor.fetchone()
@@ -260,7 +264,7 @@ def _user_by_canonical_get(field_name: str, value: str) -> User | None:
     connection = connections[DEFAULT_DB_ALIAS]
     param = User._meta.get_field(field_name).get_db_prep_value(value, connection)
     with connection.cursor() as cursor:
-        cursor.execute(_user_by_canonical_sql(connection, field_name), [param])
+        cursor.execute(_user_by_canonical_sql(connection, field_name), {"value": param})
         row = cursor.fetchone()
     if row is None:
         return None
@@ -315,7 +319,12 @@ def known_device_closest_get(
     """The account's known device closest to a login's, and how close: 2 the device of that
     key, 1 one with the same agent on the same network, 0 another; None if it has none."""
     connection = connections[DEFAULT_DB_ALIAS]
-    params = [key_hash, agent_key, network, User._meta.pk.get_db_prep_value(user.pk, connection)]
+    params = {
+        "key_hash": key_hash,
+        "agent_key": agent_key,
+        "network": network,
+        "user": User._meta.pk.get_db_prep_value(user.pk, connection),
+    }
     with connection.cursor() as cursor:
         cursor.execute(_device_closest_sql(connection), params)
         row = cursor.fetchone()

@@ -15,6 +15,18 @@ logger = logging.getLogger("config.request_log")
 _encode = json.JSONEncoder(default=str).encode
 
 
+def _log_line(message: str) -> None:
+    """``logger.info(message)``, with the record made here: logging would look for its
+    caller in the stack (a fifth of this line's cost), and the caller is this function."""
+    record = logger.makeRecord(
+        logger.name, logging.INFO, __file__, _LOG_LINE_LINENO, message, (), None, "_log_line"
+    )
+    logger.handle(record)
+
+
+_LOG_LINE_LINENO = _log_line.__code__.co_firstlineno
+
+
 def _user_id(request):
     user = getattr(request, "user", None)
     # Django's lazy user is left unevaluated: resolving it would cost a session
@@ -40,5 +52,5 @@ class RequestLogMiddleware:
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "user_id": _user_id(request),
             }
-            logger.info(_encode(line))
+            _log_line(_encode(line))
         return response

@@ -90,10 +90,10 @@ MIDDLEWARE = [
     "config.hosts.DisallowedHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "config.cors.CorsMiddleware",
     # Inside CORS, so that a front end on another origin can read the refusal.
     "accounts.cookie_guard.AmbiguousCookieMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "config.common.CommonMiddleware",
     "accounts.csrf.PartitionedCsrfCookieMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "config.admin_middleware.AdminOnlyMiddleware",

@@ -75,3 +75,25 @@ def test_no_log_line_holds_a_token_a_cookie_a_password_or_the_query_string(api, 
     assert caplog.records, "nothing was logged"
     for name, value in secrets.items():
         assert value not in caplog.text, f"the {name} was logged"
+
+
+def test_the_line_names_its_own_module_and_obeys_the_loggers_level_and_filters(logged_in, caplog):
+    caplog.set_level(logging.INFO)
+    request_logger = logging.getLogger("config.request_log")
+
+    logged_in.get("/api/auth/me/")
+    (record,) = [r for r in caplog.records if r.name == "config.request_log"]
+    assert record.levelno == logging.INFO
+    assert record.pathname.endswith("config/request_log.py") and record.lineno > 0
+    assert record.funcName == "_log_line"
+
+    caplog.clear()
+    request_logger.addFilter(lambda record: False)
+    try:
+        logged_in.get("/api/auth/me/")
+    finally:
+        request_logger.filters.clear()
+    caplog.set_level(logging.WARNING, logger="config.request_log")
+    logged_in.get("/api/auth/me/")
+
+    assert [r for r in caplog.records if r.name == "config.request_log"] == []

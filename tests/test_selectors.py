@@ -162,7 +162,9 @@ def _by_orm(identifier: str) -> User | None:
 @pytest.mark.parametrize("factors", _FACTORS)
 @pytest.mark.parametrize(
     "identifier",
-    ["Émile", "ÉMILE", "e\u0301mile", "emile@example.com", "EMILE@Example.COM", "nobody", "x@y.z"],
+    ["Émile", "ÉMILE", "e\u0301mile", "emile@example.com", "EMILE@Example.COM", "nobody", "x@y.z"]
+    # Spelled like the statement's placeholders: values, never SQL.
+    + ["%s", "%(value)s", "%%", "?", ":value", "%(value)s@example.com"],
 )
 def test_the_login_lookup_agrees_with_the_orm(make_user, factors, identifier):
     owner = make_user("émile", email="emile@example.com")
@@ -237,3 +239,16 @@ def test_the_known_device_read_agrees_with_the_orm(make_user, devices):
         device, closeness = by_sql
         assert device.user_id == owner.pk
         assert (closeness, device.last_seen_at) == (by_orm["closeness"], by_orm["last_seen_at"])
+
+
+@pytest.mark.parametrize("value", ["%s", "%(network)s", "%(user)s", "%%", "?", ":user"])
+def test_device_values_spelled_like_placeholders_are_values(make_user, value):
+    owner = make_user()
+    KnownDevice.objects.create(user=owner, key_hash=value, agent_key=value, network=value)
+    KnownDevice.objects.create(user=owner, key_hash="k", agent_key="a", network="n")
+
+    device, closeness = known_device_closest_get(
+        user=owner, key_hash=value, agent_key="a", network="n"
+    )
+
+    assert (device.key_hash, closeness) == (value, 2)
