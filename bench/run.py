@@ -69,6 +69,8 @@ CONNECTIONS = 16
 CONCURRENT_CONNECTIONS = 64
 PAGE_SESSIONS = {"one_page": 50, "many": 10_000}
 USER, FAST_USER = "bench", "bench-fast"
+# accounts.cookies.DEVICE_COOKIE (not imported: this process runs no Django).
+DEVICE_COOKIE = "device_id"
 # What the TLS-terminating proxy in front of this service adds to each request.
 BEHIND_PROXY = {"X-Forwarded-Proto": "https"}
 
@@ -234,12 +236,17 @@ class ProjectClient:
         self.cookies: dict[str, str] = {}
 
     def login(self) -> None:
+        # As a browser logs in again: with the device cookie its first login set, so the
+        # account knows the device (accounts/services/devices.py).
+        headers = dict(BEHIND_PROXY)
+        if DEVICE_COOKIE in self.cookies:
+            headers["Cookie"] = f"{DEVICE_COOKIE}={self.cookies[DEVICE_COOKIE]}"
         reply = request(
             self.port,
             "POST",
             "/api/auth/login/",
             body={"username": self.username, "password": PASSWORD},
-            headers=BEHIND_PROXY,
+            headers=headers,
         )
         self.cookies.update(_cookies(_expect(reply, 200, "login")))
 
