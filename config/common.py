@@ -2,9 +2,9 @@
 
 On a request, CommonMiddleware refuses ``DISALLOWED_USER_AGENTS`` and
 redirects to ``www.`` for ``PREPEND_WWW``, validating the host a second time
-(DisallowedHostMiddleware did it first) to do so. Neither is for an API, whose
-clients would follow the redirect with a GET and lose their body, and
-both are unset here. The response side runs as Django's on every path: the
+(DisallowedHostMiddleware did it first) to do so. Neither is set here, and
+neither belongs to an API: a client would follow the redirect of its POST with
+a GET and lose the body. The response side runs as Django's on every path: the
 ``Content-Length`` header, and ``APPEND_SLASH`` redirects, which under /api/
 never happen (its catch-all answers every path, so none is "not found" for
 want of a slash).

@@ -2,7 +2,7 @@
 
 Without an ``Origin`` header the library's only effect is ``Vary: Origin`` on
 the paths it covers, but it finds that out by parsing every header of the
-request into ``request.headers``: a twentieth of an authenticated request.
+request into ``request.headers``: a thirtieth of an authenticated request.
 Requests with an ``Origin`` go through the library unchanged;
 tests/test_cors.py holds the two paths to each other.
 """
