@@ -223,6 +223,7 @@ def test_gunicorn_says_the_same_when_it_starts(same_site):
 
 DEBIAN_MAIN_CONFIG = Path("/etc/nginx/nginx.conf")
 DEBIAN_DEFAULT_SITE = Path("/etc/nginx/sites-enabled/default")
+DEBIAN_MODULES = Path("/usr/share/nginx/modules")
 
 
 def debian_check(same_site, tmp_path, *, keep_default_site: bool) -> subprocess.CompletedProcess:
@@ -247,6 +248,10 @@ def debian_check(same_site, tmp_path, *, keep_default_site: bool) -> subprocess.
     # `nginx -t` opens the log files; this test writes none of the machine's.
     main = main.replace("/var/log/nginx/", f"{tmp_path}/")
     (tmp_path / "nginx.conf").write_text(main)
+    # Debian's dynamic modules (libnginx-mod-*, in modules-enabled/) load from
+    # modules/ under the prefix, which -p moves here.
+    if DEBIAN_MODULES.is_dir():
+        (tmp_path / "modules").symlink_to(DEBIAN_MODULES)
     return subprocess.run(
         [NGINX, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", "stderr"],
         capture_output=True,
