@@ -1,9 +1,12 @@
 """Django's CommonMiddleware on pages, and only its response side under /api/."""
 
 import json
+import re
 
 import pytest
 from django.test import override_settings
+
+from tests.conftest import PASSWORD
 
 
 def test_an_api_answer_carries_its_length(logged_in):
@@ -38,3 +41,19 @@ def test_a_page_without_its_slash_is_still_redirected(api, db):
 
     assert response.status_code == 301
     assert response["Location"] == "/admin/"
+
+
+@override_settings(PREPEND_WWW=True)
+def test_prepend_www_never_turns_an_api_post_into_a_redirect(api, user):
+    response = api.post(
+        "/api/auth/login/", {"username": "alice", "password": PASSWORD}, format="json"
+    )
+
+    assert response.status_code == 200
+
+
+def test_pages_still_refuse_a_disallowed_user_agent(api, db):
+    with override_settings(DISALLOWED_USER_AGENTS=[re.compile(r"^BadBot")]):
+        response = api.get("/admin/login/", HTTP_USER_AGENT="BadBot/1.0")
+
+    assert response.status_code == 403
